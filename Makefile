@@ -1,0 +1,174 @@
+# model-router — plain GNU make.
+#
+#   make            build build/model-router
+#   make run        install missing packages, build, start the main job
+#   make check      install missing packages, build, run every test
+#   make bench      micro and whole-process benchmarks (JSON)
+#   make fuzz       build libFuzzer targets (clang); FUZZ_SECONDS=N runs them
+#   make install    PREFIX/DESTDIR/BINDIR/MANDIR/DATADIR honoured
+#
+# Knobs: SANITIZE=address,undefined  DEVELOPER=1 (-Werror)  V=1  UPDATE_GOLDEN=1
+
+PROG       := model-router
+VERSION    := 0.1.0
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATAROOT   ?= $(PREFIX)/share
+DATADIR    ?= $(DATAROOT)/$(PROG)
+MANDIR     ?= $(DATAROOT)/man
+BASHCOMPDIR ?= $(DATAROOT)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATAROOT)/zsh/site-functions
+FISHCOMPDIR ?= $(DATAROOT)/fish/vendor_completions.d
+DESTDIR    ?=
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS     ?= -O2 -g
+LDFLAGS    ?=
+INSTALL    ?= install
+
+ifneq ($(SANITIZE),)
+B          ?= build/sanitize
+else
+B          ?= build
+endif
+PKGS       := yaml-0.1 libpcre2-8 libcjson
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+TEST_LIBS  := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+# Project flags live apart from the user's CFLAGS.
+MR_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+              -Iinclude -I$(B)/gen -Wall -Wextra -Wshadow -Wstrict-prototypes \
+              -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
+              -DMR_VERSION='"$(VERSION)"' -DMR_DATADIR='"$(DATADIR)"' \
+              $(PKG_CFLAGS)
+ifeq ($(DEVELOPER),1)
+MR_CFLAGS  += -Werror
+endif
+ifneq ($(CI),)
+MR_CFLAGS  += -Werror
+endif
+ifneq ($(SANITIZE),)
+MR_CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS    += -fsanitize=$(SANITIZE)
+endif
+LIBS       := $(PKG_LIBS) -lm -lpthread
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Everything but main.c goes into one static library that the binary, the
+# unit tests, the benchmarks and the fuzz targets all link.
+LIB_SRCS   := $(sort $(wildcard src/*/*.c))
+LIB_OBJS   := $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/embedded.o
+LIB        := $(B)/libmr.a
+EMBED      := catalog/model_router.yaml
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRCS  := $(sort $(wildcard fuzz/fuzz-*.c))
+
+.PHONY: all check bench fuzz install uninstall clean lint deps run valgrind units
+all: $(B)/$(PROG)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 -O1 -o $@ $<
+
+$(B)/gen/embedded.c: $(B)/tools/embed $(EMBED)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  EMBED   $(EMBED)")
+	$(Q)$(B)/tools/embed $@ $(EMBED)
+
+$(B)/gen/embedded.o: $(B)/gen/embedded.c
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/$(PROG): $(B)/main.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/main.o: src/main.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(TEST_LIBS) $(LIBS)
+
+units: $(UNIT_BINS)
+
+# The README's test command. deps first, so a fresh Debian machine works.
+check: deps
+	$(Q)$(MAKE) --no-print-directory all units
+	$(Q)MR_BUILD=$(B) sh tests/run.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)./$(B)/$(PROG)
+
+deps:
+	$(Q)sh tools/deps.sh
+
+$(B)/bench/bench-router: bench/bench-router.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+bench: all $(B)/bench/bench-router
+	$(Q)MR_BUILD=$(B) sh bench/run.sh
+
+# libFuzzer needs clang; the targets are built with ASan and UBSan.
+FUZZ_CC    ?= clang
+FUZZ_SECONDS ?= 0
+fuzz:
+	$(Q)$(MAKE) --no-print-directory B=build/fuzz CC=$(FUZZ_CC) \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	    build/fuzz/libmr.a
+	$(Q)for f in $(FUZZ_SRCS); do n=$$(basename $$f .c); \
+	    $(FUZZ_CC) $(MR_CFLAGS) -Ibuild/fuzz/gen -O1 -g -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -o build/fuzz/$$n $$f build/fuzz/libmr.a $(LIBS) || exit 1; \
+	    echo "  FUZZ    build/fuzz/$$n"; done
+	$(Q)if [ "$(FUZZ_SECONDS)" -gt 0 ]; then sh fuzz/run.sh $(FUZZ_SECONDS); fi
+
+valgrind: all
+	$(Q)sh tests/valgrind.sh
+
+lint:
+	$(Q)sh tools/lint.sh
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR) \
+	    $(DESTDIR)$(DATADIR)/presets $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+	    $(DESTDIR)$(FISHCOMPDIR)
+	$(INSTALL) -m 755 $(B)/$(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	ln -sf $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)-proxy
+	$(INSTALL) -m 644 man/$(PROG).1 $(DESTDIR)$(MANDIR)/man1/$(PROG).1
+	$(INSTALL) -m 644 catalog/model_router.yaml $(DESTDIR)$(DATADIR)/model_router.yaml
+	$(INSTALL) -m 644 completions/$(PROG).bash $(DESTDIR)$(BASHCOMPDIR)/$(PROG)
+	$(INSTALL) -m 644 completions/_$(PROG) $(DESTDIR)$(ZSHCOMPDIR)/_$(PROG)
+	$(INSTALL) -m 644 completions/$(PROG).fish $(DESTDIR)$(FISHCOMPDIR)/$(PROG).fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(BINDIR)/$(PROG)-proxy \
+	    $(DESTDIR)$(MANDIR)/man1/$(PROG).1 $(DESTDIR)$(BASHCOMPDIR)/$(PROG) \
+	    $(DESTDIR)$(ZSHCOMPDIR)/_$(PROG) $(DESTDIR)$(FISHCOMPDIR)/$(PROG).fish
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,85 @@
+/* Private to src/core: the scorer's lexicon. */
+#ifndef MR_CORE_INT_H
+#define MR_CORE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mr/router.h"
+
+/* Rule roles a word can play beyond setting features directly. */
+enum {
+	MR_R_IMG_VERB = 1u << 0,	/* generate, create, make, ... */
+	MR_R_IMG_NOUN = 1u << 1,	/* image(s), picture(s), ... */
+	MR_R_MSG = 1u << 2,		/* message, email (+ object) */
+	MR_R_EMAIL_MENTION = 1u << 3,	/* email, message, mail, inbox */
+	MR_R_BOOK = 1u << 4,
+	MR_R_BOOK_DET = 1u << 5,	/* a an the my our */
+	MR_R_BOOK_OBJ = 1u << 6,	/* flight hotel ... */
+	MR_R_ORDER = 1u << 7,
+	MR_R_ORDER_PRE = 1u << 8,	/* in/alphabetical/... order */
+	MR_R_ORDER_POST = 1u << 9,	/* order of/to/by/in */
+	MR_R_CODE_NOUN = 1u << 10,	/* function class module script */
+	MR_R_ARTICLE = 1u << 11,	/* a an the */
+	MR_R_THE = 1u << 12,
+	MR_R_REPO_NOUN = 1u << 13,	/* repo, files, modules, ... */
+	MR_R_EDIT = 1u << 14,		/* edit .*file */
+	MR_R_DESCRIBE = 1u << 15,	/* describe .*image */
+	MR_R_LOOK_AT = 1u << 16,	/* look at .*screenshot */
+	MR_R_RM = 1u << 17,		/* rm -rf */
+	MR_R_DEV = 1u << 18,		/* of=/dev/sda, > /dev/sda */
+	MR_R_RESET = 1u << 19		/* reset --hard */
+};
+
+/* Separator before a word. */
+enum {
+	MR_SEP_START,	/* first word */
+	MR_SEP_SPACE,	/* only whitespace: one space once normalised */
+	MR_SEP_HYPHEN,	/* exactly "-" */
+	MR_SEP_OTHER
+};
+
+#define MR_LEX_MAXLEN		24
+#define MR_LEX_MAXWORDS		1024
+#define MR_LEX_SLOTS		2048
+#define MR_LEX_MAXPHRASES	128
+#define MR_LEX_PHRASE_WORDS	4
+
+#define MR_LEX_HASH_INIT	2166136261u
+#define MR_LEX_HASH_STEP(h, c)	(((h) ^ (uint32_t)(c)) * 16777619u)
+
+struct mr_lex_word {
+	char		 text[MR_LEX_MAXLEN];
+	uint8_t		 len;
+	uint64_t	 feat;
+	uint32_t	 role;
+	uint16_t	 phrases;	/* 1-based index of the first phrase
+					   ending with this word, 0: none */
+};
+
+struct mr_lex_phrase {
+	uint64_t	 feat;
+	uint32_t	 role;
+	uint16_t	 ids[MR_LEX_PHRASE_WORDS];
+	uint8_t		 seps[MR_LEX_PHRASE_WORDS];
+	uint8_t		 n;
+	uint16_t	 next;		/* next phrase with the same last word */
+};
+
+struct mr_lexicon {
+	uint16_t	 slot[MR_LEX_SLOTS];
+	struct mr_lex_word words[MR_LEX_MAXWORDS];
+	size_t		 nwords;
+	struct mr_lex_phrase phrases[MR_LEX_MAXPHRASES];
+	size_t		 nphrases;
+};
+
+/* The lexicon, built once per process (thread-safe). */
+const struct mr_lexicon *mr_lexicon(void);
+uint32_t mr_lex_hash(const char *s, size_t n);
+/* Word id for the folded word S (0 when not a known word). */
+uint16_t mr_lex_lookup(const struct mr_lexicon *l, const char *s, size_t n,
+	    uint32_t hash);
+
+#endif

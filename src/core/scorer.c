@@ -1,0 +1,619 @@
+/*
+ * The prompt scorer (router-core.md §2): one linear pass over the prompt.
+ *
+ * The reference lower-cases the prompt, collapses whitespace and runs about
+ * thirty regular expressions of whole words over it.  Here a lexer walks the
+ * raw bytes once and cuts them into words (Python's \w runs) and the
+ * separators between them; each word is folded (ASCII lower case plus the
+ * case-insensitive folds that reach ASCII: ſ, ı, the Kelvin sign, İ), looked
+ * up in the lexicon, and fed to a handful of small rules that need the words
+ * around it (phrases, "book a flight", "email <object>", "order of", ...).
+ * Nothing is allocated, so the hot path can call it directly.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "core-int.h"
+#include "mr/unicode.h"
+
+#define WHEAD	32	/* folded bytes kept from a word's start */
+#define WTAIL	16	/* and from its end */
+
+/* ASCII classes: 0 other, 1 word, 2 whitespace (Python str.split()). */
+static const unsigned char ascii_class[128] = {
+	['\t'] = 2, ['\n'] = 2, ['\v'] = 2, ['\f'] = 2, ['\r'] = 2,
+	[0x1c] = 2, [0x1d] = 2, [0x1e] = 2, [0x1f] = 2, [' '] = 2,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['_'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+};
+
+/* A folded word as the rules see it. */
+struct word {
+	char		 head[WHEAD];
+	char		 tail[WTAIL];	/* ring: tail[(len - k) % WTAIL] */
+	size_t		 len;		/* folded length (1 byte per code point) */
+	uint32_t	 hash;
+	uint16_t	 id;
+	uint64_t	 feat;
+	uint32_t	 role;
+};
+
+/* What is known about the separator before a word. */
+struct sep {
+	uint8_t		 type;		/* MR_SEP_* */
+	bool		 first_space;	/* starts with whitespace */
+	bool		 space_dashes;	/* whitespace then one or two '-' */
+	bool		 has_assign;	/* contains '=' or '>' */
+	bool		 ends_slash;	/* last character is '/' */
+	bool		 only_slash;	/* exactly "/" */
+	size_t		 nspace, ndash, nother;
+	uint32_t	 last;
+};
+
+#define RING 4
+
+struct scan {
+	const struct mr_lexicon *lex;
+	uint64_t	 feat;
+	size_t		 nwords;
+	/* ids and separators of the last RING words */
+	uint16_t	 ids[RING];
+	uint8_t		 seps[RING];
+	/* previous word */
+	uint32_t	 prev_role;
+	bool		 prev_verb_suffix;	/* ends with write/create/... */
+	bool		 prev_across_suffix;	/* ends with across/all/... */
+	bool		 prev_look_at;
+	bool		 prev_dev_device;	/* "=/dev" or ">/dev" seen */
+	/* multi-word rule states */
+	int		 book;		/* 1 after "book", 2 after "book a" */
+	int		 code_verb;	/* 1 after verb, 2 after verb + article */
+	int		 across;	/* 1 after across-word, 2 after + "the" */
+	int		 img_chain;	/* words since an image verb, -1 none */
+	bool		 edit_open, describe_open, look_open;
+	bool		 email_mention;
+	bool		 order_seen, order_other;
+};
+
+static bool
+ends_with(const struct word *w, const char *suf, size_t n)
+{
+	size_t i;
+
+	if (w->len < n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (w->tail[(w->len - n + i) % WTAIL] != suf[i])
+			return false;
+	return true;
+}
+
+static bool
+starts_with(const struct word *w, const char *pre, size_t n)
+{
+	return w->len >= n && n <= WHEAD && memcmp(w->head, pre, n) == 0;
+}
+
+#define ENDS(w, s) ends_with((w), (s), sizeof(s) - 1)
+#define STARTS(w, s) starts_with((w), (s), sizeof(s) - 1)
+
+/* The 16 objects after "email"/"message" that do not make a send action. */
+static bool
+benign_message_object(const struct word *w)
+{
+	static const char *const benign[] = {
+		"format", "marketing", "draft", "summary", "template", "copy",
+		"ideas", "address", "board", "body", "subject", "header",
+		"content", "notification", "settings", "preferences"
+	};
+	size_t i;
+
+	for (i = 0; i < MR_NELEM(benign); i++)
+		if (starts_with(w, benign[i], strlen(benign[i])))
+			return true;
+	return false;
+}
+
+static bool
+verb_suffix(const struct word *w)
+{
+	return ENDS(w, "write") || ENDS(w, "create") || ENDS(w, "implement") ||
+	    ENDS(w, "debug") || ENDS(w, "refactor") || ENDS(w, "fix");
+}
+
+static bool
+across_suffix(const struct word *w)
+{
+	return ENDS(w, "across") || ENDS(w, "throughout") || ENDS(w, "all") ||
+	    ENDS(w, "many") || ENDS(w, "multiple");
+}
+
+/* rm flags: -rf, -fr, -r, -R, --recursive, --force, ... */
+static bool
+rm_flags(const struct word *w)
+{
+	size_t i;
+	bool rf = false;
+
+	if (STARTS(w, "recursive") || STARTS(w, "force") ||
+	    STARTS(w, "no_preserve"))
+		return true;
+	if (w->len > 6)
+		return false;
+	for (i = 0; i < w->len; i++) {
+		switch (w->head[i]) {
+		case 'r': case 'f':
+			rf = true;
+			break;
+		case 'v': case 'i': case 'd':
+			break;
+		default:
+			return false;
+		}
+	}
+	return rf;
+}
+
+static bool
+block_device(const struct word *w)
+{
+	return STARTS(w, "sd") || STARTS(w, "hd") || STARTS(w, "vd") ||
+	    STARTS(w, "xvd") || STARTS(w, "nvme") || STARTS(w, "mmcblk") ||
+	    STARTS(w, "disk");
+}
+
+static void
+check_phrases(struct scan *sc, const struct word *w, const struct sep *sp)
+{
+	const struct mr_lexicon *lex = sc->lex;
+	const struct mr_lex_phrase *p;
+	uint16_t pi;
+	size_t k, back;
+	bool ok;
+
+	for (pi = lex->words[w->id].phrases; pi != 0; pi = p->next) {
+		p = &lex->phrases[pi - 1];
+		if ((size_t)p->n - 1 > sc->nwords)
+			continue;
+		/* word n-1 is the current one; compare words n-2..0 */
+		ok = p->seps[p->n - 1] == sp->type;
+		for (k = 0; ok && k + 1 < p->n; k++) {
+			back = p->n - 2 - k;	/* 0 = previous word */
+			ok = sc->ids[(sc->nwords - 1 - back) % RING] ==
+			    p->ids[k] &&
+			    (k == 0 || sc->seps[(sc->nwords - 1 - back) %
+			    RING] == p->seps[k]);
+		}
+		if (ok) {
+			sc->feat |= p->feat;
+			if (p->role & MR_R_LOOK_AT)
+				sc->prev_look_at = true;
+		}
+	}
+}
+
+/* Feeds one complete word to every rule. */
+static void
+on_word(struct scan *sc, struct word *w, const struct sep *sp)
+{
+	const struct mr_lex_word *lw;
+	bool space = sp->type == MR_SEP_SPACE;
+	bool look_at_before = sc->prev_look_at;
+	uint32_t prev = sc->prev_role;
+
+	w->id = 0;
+	w->feat = 0;
+	w->role = 0;
+	if (w->len <= MR_LEX_MAXLEN && w->len <= WHEAD) {
+		w->id = mr_lex_lookup(sc->lex, w->head, w->len, w->hash);
+		if (w->id) {
+			lw = &sc->lex->words[w->id];
+			w->feat = lw->feat;
+			w->role = lw->role;
+		}
+	}
+	sc->feat |= w->feat;
+	if (w->role & MR_R_EMAIL_MENTION)
+		sc->email_mention = true;
+	sc->prev_look_at = false;
+	if (w->id && sc->lex->words[w->id].phrases)
+		check_phrases(sc, w, sp);
+
+	/* email/message followed by an object that is not a benign noun */
+	if ((prev & MR_R_MSG) && space && !benign_message_object(w))
+		sc->feat |= MR_FBIT(SEND_ACTION);
+
+	/* book [a|an|the|my|our] flight */
+	if (sc->book && space && (w->role & MR_R_BOOK_OBJ))
+		sc->feat |= MR_FBIT(PURCHASE_ACTION);
+	sc->book = (sc->book == 1 && space && (w->role & MR_R_BOOK_DET)) ? 2 :
+	    0;
+	if (w->role & MR_R_BOOK)
+		sc->book = 1;
+
+	/* "order" is a purchase unless a non-purchase usage appears */
+	if (w->role & MR_R_ORDER) {
+		sc->order_seen = true;
+		if ((prev & MR_R_ORDER_PRE) && space)
+			sc->order_other = true;
+	}
+	if ((prev & MR_R_ORDER) && space && (w->role & MR_R_ORDER_POST))
+		sc->order_other = true;
+
+	/* write|create|implement|debug|refactor|fix [a|an|the] function */
+	if (sc->code_verb && space && (w->role & MR_R_CODE_NOUN))
+		sc->feat |= MR_FBIT(CODING_INTENT);
+	sc->code_verb = (sc->code_verb == 1 && space &&
+	    (w->role & MR_R_ARTICLE)) ? 2 : 0;
+
+	/* across|throughout|all|many|multiple [the] files */
+	if (sc->across && space && (w->role & MR_R_REPO_NOUN))
+		sc->feat |= MR_FBIT(MECHANICAL_WORK_INTENT) |
+		    MR_FBIT(REPO_WIDE_INTENT);
+	sc->across = (sc->across == 1 && space && (w->role & MR_R_THE)) ? 2 :
+	    0;
+
+	/* edit .*file, describe .*image, look at .*screenshot */
+	if ((prev & MR_R_EDIT) && sp->first_space)
+		sc->edit_open = true;
+	if ((prev & MR_R_DESCRIBE) && sp->first_space)
+		sc->describe_open = true;
+	if (look_at_before && sp->first_space)
+		sc->look_open = true;
+	if (sc->edit_open && ENDS(w, "file"))
+		sc->feat |= MR_FBIT(CODING_INTENT);
+	if (sc->describe_open && ENDS(w, "image"))
+		sc->feat |= MR_FBIT(VISION_INTENT);
+	if (sc->look_open && ENDS(w, "screenshot"))
+		sc->feat |= MR_FBIT(VISION_INTENT);
+
+	/* generate|create|... (0-2 words) image(s)|picture(s)|... */
+	if (sc->img_chain >= 0) {
+		if (!space)
+			sc->img_chain = -1;
+		else if (w->role & MR_R_IMG_NOUN)
+			sc->feat |= MR_FBIT(IMAGE_GENERATION_INTENT);
+		if (sc->img_chain >= 0 && ++sc->img_chain > 2)
+			sc->img_chain = -1;
+	}
+	if (w->role & MR_R_IMG_VERB)
+		sc->img_chain = 0;
+
+	/* Ours: rm -rf, reset --hard, writes to a raw block device. */
+	if ((prev & MR_R_RM) && sp->space_dashes && rm_flags(w))
+		sc->feat |= MR_FBIT(DESTRUCTIVE_COMMAND);
+	if ((prev & MR_R_RESET) && sp->space_dashes && STARTS(w, "hard") &&
+	    w->len == 4)
+		sc->feat |= MR_FBIT(DESTRUCTIVE_COMMAND);
+	if (sc->prev_dev_device && sp->only_slash && block_device(w))
+		sc->feat |= MR_FBIT(DESTRUCTIVE_COMMAND);
+	sc->prev_dev_device = (w->role & MR_R_DEV) && sp->has_assign &&
+	    sp->ends_slash;
+
+	if (verb_suffix(w))
+		sc->code_verb = 1;
+	if (across_suffix(w))
+		sc->across = 1;
+	sc->prev_role = w->role;
+	sc->ids[sc->nwords % RING] = w->id;
+	sc->seps[sc->nwords % RING] = sp->type;
+	sc->nwords++;
+}
+
+static void
+sep_reset(struct sep *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+}
+
+static void
+sep_char(struct sep *sp, uint32_t cp, bool space)
+{
+	if (sp->nspace + sp->ndash + sp->nother == 0)
+		sp->first_space = space;
+	if (space)
+		sp->nspace++;
+	else if (cp == '-')
+		sp->ndash++;
+	else {
+		sp->nother++;
+		if (cp == '=' || cp == '>')
+			sp->has_assign = true;
+	}
+	sp->last = cp;
+}
+
+static void
+sep_finish(struct sep *sp, bool first_word)
+{
+	size_t total = sp->nspace + sp->ndash + sp->nother;
+
+	if (first_word)
+		sp->type = MR_SEP_START;
+	else if (sp->ndash == 0 && sp->nother == 0)
+		sp->type = MR_SEP_SPACE;
+	else if (total == 1 && sp->ndash == 1)
+		sp->type = MR_SEP_HYPHEN;
+	else
+		sp->type = MR_SEP_OTHER;
+	/* whitespace, then one or two dashes, nothing else */
+	sp->space_dashes = sp->nother == 0 && sp->nspace > 0 &&
+	    sp->first_space && sp->ndash >= 1 && sp->ndash <= 2 &&
+	    sp->last == '-';
+	sp->ends_slash = sp->last == '/';
+	sp->only_slash = total == 1 && sp->last == '/';
+}
+
+static void
+word_reset(struct word *w)
+{
+	w->len = 0;
+	w->hash = MR_LEX_HASH_INIT;
+}
+
+static inline void
+word_add(struct word *w, unsigned char c)
+{
+	if (w->len < WHEAD)
+		w->head[w->len] = (char)c;
+	w->tail[w->len % WTAIL] = (char)c;
+	w->len++;
+	w->hash = MR_LEX_HASH_STEP(w->hash, c);
+}
+
+/* Maps a non-ASCII word character to the byte it matches as, or 0x80. */
+static unsigned char
+fold_nonascii(uint32_t cp)
+{
+	switch (cp) {
+	case 0x017F:		/* LATIN SMALL LETTER LONG S */
+		return 's';
+	case 0x0131:		/* LATIN SMALL LETTER DOTLESS I */
+		return 'i';
+	case 0x212A:		/* KELVIN SIGN */
+		return 'k';
+	}
+	return 0x80;
+}
+
+int
+mr_saturate(long total, int k)
+{
+	double v;
+
+	if (total <= 0)
+		return 0;
+	v = (double)total / (double)(total + k) * 100.0;
+	return (int)nearbyint(v);
+}
+
+static void
+lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
+{
+	const unsigned char *s = (const unsigned char *)prompt;
+	struct word w;
+	struct sep sp;
+	size_t i = 0, used, cps = 0;
+	uint32_t cp;
+	int cls;
+	bool in_word = false, end_after = false;
+	unsigned char fb;
+
+	word_reset(&w);
+	sep_reset(&sp);
+	while (i < len) {
+		if (s[i] < 0x80) {
+			cp = s[i];
+			used = 1;
+			cls = ascii_class[cp];
+			fb = (unsigned char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+		} else {
+			cp = mr_utf8_decode(s + i, len - i, &used);
+			if (cp == MR_UNI_INVALID)
+				cls = 0;
+			else if (mr_uni_is_space(cp))
+				cls = 2;
+			else if (cp == 0x0130) {
+				/* İ lower-cases to i + U+0307, which ends
+				 * the word. */
+				cls = 1;
+				end_after = true;
+			} else
+				cls = mr_uni_is_word(cp) ? 1 : 0;
+			fb = cp == 0x0130 ? 'i' : fold_nonascii(cp);
+		}
+		i += used;
+		cps++;
+		if (cls == 1) {
+			if (!in_word) {
+				sep_finish(&sp, sc->nwords == 0);
+				word_reset(&w);
+				in_word = true;
+			}
+			word_add(&w, fb);
+			if (end_after) {
+				on_word(sc, &w, &sp);
+				sep_reset(&sp);
+				sep_char(&sp, 0x0307, false);
+				in_word = false;
+				end_after = false;
+			}
+			continue;
+		}
+		if (in_word) {
+			on_word(sc, &w, &sp);
+			sep_reset(&sp);
+			in_word = false;
+		}
+		sep_char(&sp, cp, cls == 2);
+	}
+	if (in_word)
+		on_word(sc, &w, &sp);
+	*ncp = cps;
+}
+
+static int
+weight(const struct mr_scoring *s, int id)
+{
+	return id < 0 ? 0 : s->w[id];
+}
+
+void
+mr_score(const struct mr_scoring *s, const char *prompt, size_t len,
+    struct mr_analysis *out)
+{
+	struct scan sc;
+	uint64_t f;
+	uint32_t sig = 0;
+	long ctotal = 0, rtotal = 0;
+	size_t tokens, ncp;
+	int risk, conf, i;
+	bool destructive, send, purchase, high, external, clear, amb, conf_req;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.lex = mr_lexicon();
+	sc.img_chain = -1;
+	if (prompt == NULL)
+		len = 0;
+	lex_prompt(&sc, prompt, len, &ncp);
+	f = sc.feat;
+
+	/* Ours: destructive shell commands are destructive actions. */
+	if (f & MR_FBIT(DESTRUCTIVE_COMMAND))
+		f |= MR_FBIT(DESTRUCTIVE_ACTION);
+	if (sc.order_seen && !sc.order_other)
+		f |= MR_FBIT(PURCHASE_ACTION);
+
+	memset(out, 0, sizeof(*out));
+	out->prompt_length = ncp;
+	out->estimated_tokens = tokens = (ncp + 3) / 4;
+	out->word_count = sc.nwords;
+
+#define HAS(x) ((f & MR_FBIT(x)) != 0)
+#define SET(x, v) do { if (v) f |= MR_FBIT(x); } while (0)
+	SET(SENSITIVE_DOMAIN, HAS(LEGAL_DOMAIN) || HAS(MEDICAL_DOMAIN) ||
+	    HAS(FINANCIAL_DOMAIN));
+	destructive = HAS(DESTRUCTIVE_ACTION);
+	send = HAS(SEND_ACTION);
+	purchase = HAS(PURCHASE_ACTION);
+	high = HAS(HIGH_IMPACT_EXTERNAL_ACTION);
+	external = destructive || send || purchase || high;
+	SET(EXTERNAL_ACTION, external);
+	if (send && sc.email_mention)
+		f |= MR_FBIT(EMAIL_INTENT);
+	clear = HAS(CLEAR_GENERAL);
+	amb = !HAS(SIMPLE_TRANSFORM) && !clear && sc.nwords <= 4 &&
+	    HAS(AMBIGUOUS_WORD);
+	SET(AMBIGUOUS, amb);
+	SET(LONG_CONTEXT, tokens >= 1000 || ncp >= 4000);
+	SET(REQUIRES_FRESHNESS, HAS(CURRENT_INFO_INTENT) &&
+	    (HAS(RESEARCH_INTENT) || HAS(FRESHNESS_OBJECT)));
+	SET(REQUIRES_CODE_EXECUTION, HAS(CODING_INTENT) &&
+	    (HAS(SHELL_INTENT) || HAS(FILE_INTENT)));
+	SET(REQUIRES_VISION, HAS(VISION_INTENT) &&
+	    !HAS(IMAGE_GENERATION_INTENT));
+	SET(REQUIRES_IMAGE_GENERATION, HAS(IMAGE_GENERATION_INTENT));
+	SET(REQUIRES_TOOLS, HAS(TOOL_INTENT) || HAS(FILE_INTENT) ||
+	    HAS(EMAIL_INTENT) || HAS(CALENDAR_INTENT) || HAS(SHELL_INTENT) ||
+	    HAS(GITHUB_INTENT) || send || purchase ||
+	    HAS(REQUIRES_FRESHNESS) || HAS(REQUIRES_CODE_EXECUTION) ||
+	    HAS(REQUIRES_VISION) || HAS(REQUIRES_IMAGE_GENERATION));
+
+	/* Complexity signals, in the reference's order (§2.5). */
+	out->research_weight_id = HAS(CURRENT_INFO_INTENT) ?
+	    MR_W_C_CURRENT_INFO_INTENT : MR_W_C_RESEARCH_INTENT;
+#define SIG(id, cond) do { if (cond) sig |= 1u << MR_S_##id; } while (0)
+	SIG(SIMPLE, HAS(SIMPLE_TRANSFORM));
+	SIG(MEDIUM_PROMPT, tokens > 200);
+	SIG(LONG_PROMPT, tokens > 800);
+	SIG(VERY_LONG_PROMPT, tokens > 1600);
+	SIG(CODING, HAS(CODING_INTENT));
+	SIG(RESEARCH, HAS(RESEARCH_INTENT) || HAS(CURRENT_INFO_INTENT));
+	SIG(MULTI_STEP, HAS(MULTI_STEP_REASONING));
+	SIG(ARCHITECTURE, HAS(ARCHITECTURE));
+	SIG(TOOLS, HAS(REQUIRES_TOOLS));
+	SIG(STRUCTURED, HAS(STRUCTURED_OUTPUT));
+	SIG(AMBIGUOUS, amb);
+	SIG(LONG_CONTEXT, HAS(LONG_CONTEXT));
+	SIG(SENSITIVE, HAS(SENSITIVE_DOMAIN));
+	SIG(VISION, HAS(REQUIRES_VISION));
+	SIG(IMAGE_GEN, HAS(REQUIRES_IMAGE_GENERATION));
+	/* Risk signals (§2.6). */
+	SIG(DESTRUCTIVE, destructive);
+	SIG(SEND, send);
+	SIG(PURCHASE, purchase);
+	SIG(EXTERNAL, external && !destructive && !send && !purchase);
+	SIG(FILE_SHELL_GITHUB, HAS(FILE_INTENT) || HAS(SHELL_INTENT) ||
+	    HAS(GITHUB_INTENT));
+	SIG(SENSITIVE_RISK, HAS(SENSITIVE_DOMAIN));
+	SIG(LEGAL, HAS(LEGAL_DOMAIN));
+	SIG(MEDICAL, HAS(MEDICAL_DOMAIN));
+	SIG(FINANCIAL, HAS(FINANCIAL_DOMAIN));
+	SIG(PRODUCTION, HAS(PRODUCTION));
+	SIG(SECURITY, HAS(SECURITY));
+	SIG(PII, HAS(PII));
+	SIG(AMBIGUOUS_HIGH_IMPACT, amb && (HAS(SENSITIVE_DOMAIN) || external));
+#undef SIG
+
+	for (i = 0; i < MR_S_COUNT; i++) {
+		if (!(sig & (1u << i)))
+			continue;
+		if (i == MR_S_RESEARCH) {
+			ctotal += s->w[out->research_weight_id];
+			continue;
+		}
+		if (mr_signal_info[i].dim == MR_DIM_COMPLEXITY)
+			ctotal += weight(s, mr_signal_info[i].weight);
+		else
+			rtotal += weight(s, mr_signal_info[i].weight);
+	}
+	out->complexity = 10 + mr_saturate(ctotal, s->saturation_k);
+	if (out->complexity > 100)
+		out->complexity = 100;
+	risk = mr_saturate(rtotal, s->saturation_k);
+	if (destructive && risk < 70)
+		risk = 70;
+	if (high && risk < 70)
+		risk = 70;
+	if ((send || purchase) && risk < 60)
+		risk = 60;
+	out->risk = risk;
+
+	conf_req = risk >= 70 || external;
+	SET(REQUIRES_CONFIRMATION, conf_req);
+
+	/* Confidence (§2.8). */
+	conf = 90;
+	if (amb)
+		conf -= s->w[MR_W_K_AMBIGUOUS];
+	if (conf_req && ncp < 80)
+		conf -= s->w[MR_W_K_SHORT_HIGH_RISK];
+	if (!(HAS(SIMPLE_TRANSFORM) || HAS(CODING_INTENT) ||
+	    HAS(RESEARCH_INTENT) || HAS(MULTI_STEP_REASONING) ||
+	    HAS(REQUIRES_TOOLS) || HAS(REQUIRES_VISION) ||
+	    HAS(REQUIRES_IMAGE_GENERATION) || HAS(SENSITIVE_DOMAIN) ||
+	    external || HAS(STRUCTURED_OUTPUT)))
+		conf -= s->w[MR_W_K_WEAK_FEATURE_MATCH];
+	if (ncp == 0)
+		conf -= s->w[MR_W_K_EMPTY_PROMPT];
+	if (conf < 0)
+		conf = 0;
+	if (conf > 100)
+		conf = 100;
+	out->confidence = conf;
+	out->features = f;
+	out->signals = sig;
+#undef HAS
+#undef SET
+}

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Install the Debian packages the build and the tests need.
+# As root it runs apt-get; otherwise it prints the exact command to run.
+set -e
+PKGS="build-essential pkg-config clang libyaml-dev libpcre2-dev libcjson-dev
+libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libarchive-dev
+libncurses-dev valgrind groff-base hyperfine"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: not a Debian system; install the equivalents of:$missing" >&2
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages:$missing" >&2
+	echo "deps: run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
