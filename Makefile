@@ -110,7 +110,11 @@ $(B)/tests/%: tests/unit/%.c $(LIB)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(TEST_LIBS) $(LIBS)
 
-units: $(UNIT_BINS)
+$(B)/tests/corpus-check: tests/tools/corpus-check.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+units: $(UNIT_BINS) $(B)/tests/corpus-check
 
 # The README's test command. deps first, so a fresh Debian machine works.
 check: deps

@@ -1,0 +1,68 @@
+/* Private to src/cli: the command table and helpers shared by commands. */
+#ifndef MR_CLI_INT_H
+#define MR_CLI_INT_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mr/cli.h"
+#include "mr/router.h"
+#include "mr/util.h"
+
+struct mr_cmd {
+	const char	*name;
+	const char	*summary;	/* one line, no period */
+	const char	*usage;		/* after "model-router " */
+	const char	*help;		/* option lines, indented two spaces */
+	const struct option *options;	/* getopt_long table */
+	const char	*shortopts;
+	int		(*run)(const struct mr_cmd *cmd, int argc, char **argv);
+};
+
+extern const struct mr_cmd mr_cmd_decide;
+extern const struct mr_cmd mr_cmd_dispatch_plan;
+extern const struct mr_cmd mr_cmd_validate_config;
+
+/* The table, NULL-terminated, in the order help lists them. */
+extern const struct mr_cmd *const mr_commands[];
+
+const struct mr_cmd *mr_cli_find(const char *name);
+void	 mr_cli_help(const struct mr_cmd *cmd, FILE *fp);
+/* Prints "model-router: CMD: msg" and a hint; returns MR_EXIT_USAGE. */
+int	 mr_cli_usage_error(const struct mr_cmd *cmd, const char *fmt, ...)
+	    MR_PRINTF(2, 3);
+void	 mr_cli_warn(const char *fmt, ...) MR_PRINTF(1, 2);
+/* Writes all of B to stdout; false on a write error (reported). */
+bool	 mr_cli_write(const struct mr_buf *b);
+
+/* Options shared by decide and dispatch-plan. */
+struct route_opts {
+	bool		 json;
+	bool		 explain;
+	const char	*config;
+	bool		 alternatives;
+	bool		 alternatives_set;
+	struct mr_hints	 hints;
+	struct mr_buf	 prompt;
+};
+enum {
+	OPT_CONFIG = 256, OPT_PROFILE, OPT_ATTACHMENT, OPT_FORCE_ENGINE,
+	OPT_MAX_COST, OPT_MAX_LATENCY, OPT_LATENCY_SENSITIVE, OPT_ALLOW,
+	OPT_DENY, OPT_LOCAL_ONLY, OPT_NO_HOSTED, OPT_INCLUDE_ALTS,
+	OPT_NO_ALTS, OPT_JSON, OPT_EXPLAIN, OPT_HELP
+};
+/* Parses decide/dispatch-plan options; returns MR_EXIT_OK or an exit code
+ * (help printed, usage error). *DONE is set when help was printed. */
+int	 mr_route_opts_parse(const struct mr_cmd *cmd, int argc, char **argv,
+	    struct route_opts *o, bool *done);
+void	 mr_route_opts_release(struct route_opts *o);
+
+/*
+ * Loads the router for a command: the config from --config, the
+ * environment or the embedded default.  On failure returns NULL and sets
+ * *ERR to an allocated "file:line:col: message".
+ */
+struct mr_router *mr_cli_load_router(const char *config_path, char **err);
+
+#endif

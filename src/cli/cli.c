@@ -1,0 +1,272 @@
+/*
+ * Command dispatch: one table of commands, help generated from it, the
+ * overview printed with no arguments, and two hidden commands the docs
+ * test uses to compare the table with the man page and the completions
+ * (`__commands`, `__options CMD`).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli-int.h"
+#include "mr/config.h"
+#include "mr/unicode.h"
+
+const struct mr_cmd *const mr_commands[] = {
+	&mr_cmd_decide,
+	&mr_cmd_dispatch_plan,
+	&mr_cmd_validate_config,
+	NULL
+};
+
+static const char *progname = "model-router";
+
+const struct mr_cmd *
+mr_cli_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; mr_commands[i] != NULL; i++)
+		if (strcmp(mr_commands[i]->name, name) == 0)
+			return mr_commands[i];
+	return NULL;
+}
+
+void
+mr_cli_help(const struct mr_cmd *cmd, FILE *fp)
+{
+	fprintf(fp, "usage: model-router %s\n\n%s.\n", cmd->usage,
+	    cmd->summary);
+	if (cmd->help && *cmd->help)
+		fprintf(fp, "\noptions:\n%s", cmd->help);
+	fprintf(fp, "\nExit status: 0 ok, 1 the command's check failed, "
+	    "2 usage error.\nSee model-router(1) for details.\n");
+}
+
+void
+mr_cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+mr_cli_usage_error(const struct mr_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: %s%s", progname, cmd ? cmd->name : "",
+	    cmd ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd)
+		fprintf(stderr, "usage: model-router %s\n"
+		    "Try 'model-router %s --help' for more information.\n",
+		    cmd->usage, cmd->name);
+	else
+		fprintf(stderr, "Try 'model-router --help' for more "
+		    "information.\n");
+	return MR_EXIT_USAGE;
+}
+
+bool
+mr_cli_write(const struct mr_buf *b)
+{
+	if (fwrite(b->buf, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
+		mr_cli_warn("cannot write output: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+struct mr_router *
+mr_cli_load_router(const char *config_path, char **err)
+{
+	struct mr_error e = MR_ERROR_INIT;
+	struct mr_config *cfg;
+	char *path;
+
+	*err = NULL;
+	path = mr_config_resolve_path(config_path);
+	cfg = path ? mr_config_load_file(path, &e) :
+	    mr_config_load_default(&e);
+	free(path);
+	if (cfg == NULL) {
+		*err = mr_error_format(&e);
+		mr_error_clear(&e);
+		return NULL;
+	}
+	mr_config_check_availability(cfg, true, NULL);
+	return mr_router_new(cfg);
+}
+
+static void
+usage_all(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: model-router [--version] [--help] <command> "
+	    "[options]\n\ncommands:\n");
+	for (i = 0; mr_commands[i] != NULL; i++)
+		fprintf(fp, "  %-17s %s\n", mr_commands[i]->name,
+		    mr_commands[i]->summary);
+	fprintf(fp, "\nRun 'model-router <command> --help' for a command's "
+	    "options, and\n'model-router' alone for an overview of this "
+	    "machine's setup.\n");
+}
+
+/* `model-router` with no arguments: what it can do and what to run next. */
+static int
+overview(void)
+{
+	struct mr_buf b = MR_BUF_INIT;
+	char *path = mr_config_resolve_path(NULL), *err = NULL;
+	struct mr_router *r;
+	size_t i;
+	int rc = MR_EXIT_OK;
+
+	mr_buf_printf(&b, "model-router %s: set up, check and run local model "
+	    "routing for AI agents.\n\n", MR_VERSION);
+	mr_buf_addstr(&b, "Router config: ");
+	if (path)
+		mr_buf_printf(&b, "%s\n", path);
+	else
+		mr_buf_addstr(&b, "built-in default (no "
+		    "~/.model-router/model_router.yaml yet)\n");
+	r = mr_cli_load_router(NULL, &err);
+	if (r == NULL) {
+		mr_buf_printf(&b, "  It does not load: %s\n", err);
+		mr_buf_addstr(&b, "  Until it is fixed every decision fails "
+		    "closed to human_confirm.\n");
+		rc = MR_EXIT_FAIL;
+	} else {
+		mr_buf_printf(&b, "  %zu engines; ",
+		    mr_router_config(r)->nengines);
+		mr_buf_printf(&b, "a prompt is routed to one of them "
+		    "in well under a microsecond.\n");
+	}
+	mr_buf_addstr(&b, "\nCommands:\n");
+	for (i = 0; mr_commands[i] != NULL; i++)
+		mr_buf_printf(&b, "  %-17s %s\n", mr_commands[i]->name,
+		    mr_commands[i]->summary);
+	mr_buf_addstr(&b, "\nNext: ");
+	if (r == NULL)
+		mr_buf_addstr(&b, "run 'model-router validate-config' to see "
+		    "what to fix.\n");
+	else
+		mr_buf_addstr(&b, "see where a prompt would go:\n"
+		    "  model-router decide \"fix the failing tests in this "
+		    "repo\"\n"
+		    "then check your config with 'model-router "
+		    "validate-config'.\n");
+	mr_buf_addstr(&b, "\nEach command has --help; the manual is "
+	    "model-router(1).\n");
+	mr_cli_write(&b);
+	mr_buf_release(&b);
+	free(path);
+	free(err);
+	mr_router_free(r);
+	return rc;
+}
+
+/* Hidden: the command names, one per line. */
+static int
+list_commands(void)
+{
+	size_t i;
+
+	for (i = 0; mr_commands[i] != NULL; i++)
+		printf("%s\n", mr_commands[i]->name);
+	return MR_EXIT_OK;
+}
+
+/* Hidden: a command's long options ("--name" or "--name=" for args). */
+static int
+list_options(const char *name)
+{
+	const struct mr_cmd *cmd = name ? mr_cli_find(name) : NULL;
+	const struct option *o;
+
+	if (cmd == NULL)
+		return mr_cli_usage_error(NULL, "__options: unknown command");
+	for (o = cmd->options; o && o->name; o++)
+		printf("--%s%s\n", o->name, o->has_arg ? "=" : "");
+	return MR_EXIT_OK;
+}
+
+static int
+dispatch(int argc, char **argv)
+{
+	const struct mr_cmd *cmd;
+	const char *name;
+	size_t i;
+
+	if (argc < 2)
+		return overview();
+	name = argv[1];
+	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0 ||
+	    strcmp(name, "version") == 0) {
+		printf("model-router %s\n", MR_VERSION);
+		return MR_EXIT_OK;
+	}
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		usage_all(stdout);
+		return MR_EXIT_OK;
+	}
+	if (strcmp(name, "help") == 0) {
+		if (argc < 3) {
+			usage_all(stdout);
+			return MR_EXIT_OK;
+		}
+		if ((cmd = mr_cli_find(argv[2])) == NULL)
+			return mr_cli_usage_error(NULL, "no such command: %s",
+			    argv[2]);
+		mr_cli_help(cmd, stdout);
+		return MR_EXIT_OK;
+	}
+	if (strcmp(name, "__commands") == 0)
+		return list_commands();
+	if (strcmp(name, "__options") == 0)
+		return list_options(argc > 2 ? argv[2] : NULL);
+	if ((cmd = mr_cli_find(name)) == NULL) {
+		fprintf(stderr, "%s: '%s' is not a command.\n", progname, name);
+		for (i = 0; mr_commands[i] != NULL; i++)
+			if (mr_edit_distance(name, mr_commands[i]->name, 3) < 3)
+				fprintf(stderr, "Did you mean '%s'?\n",
+				    mr_commands[i]->name);
+		fprintf(stderr, "Run 'model-router --help' for the list of "
+		    "commands.\n");
+		return MR_EXIT_USAGE;
+	}
+	return cmd->run(cmd, argc - 1, argv + 1);
+}
+
+int
+mr_cli_main(int argc, char **argv)
+{
+	const char *base;
+	int rc;
+
+	base = argc > 0 && argv[0] ? strrchr(argv[0], '/') : NULL;
+	base = base ? base + 1 : (argc > 0 && argv[0] ? argv[0] : "");
+	if (strcmp(base, "model-router-proxy") == 0) {
+		/* Reserved for the proxy (the reference's command line). */
+		progname = "model-router-proxy";
+		mr_cli_warn("the routing proxy is not part of this build yet; "
+		    "use 'model-router decide' to route prompts");
+		return MR_EXIT_FAIL;
+	}
+	rc = dispatch(argc, argv);
+	mr_uni_cleanup();
+	return rc;
+}
