@@ -29,7 +29,16 @@ enum {
 	MR_R_LOOK_AT = 1u << 16,	/* look at .*screenshot */
 	MR_R_RM = 1u << 17,		/* rm -rf */
 	MR_R_DEV = 1u << 18,		/* of=/dev/sda, > /dev/sda */
-	MR_R_RESET = 1u << 19		/* reset --hard */
+	MR_R_RESET = 1u << 19,		/* reset --hard */
+	/* Topic-only requests ("Explain how `git push` works"). */
+	MR_R_TOPIC_LEAD = 1u << 20,	/* explain, what, how, ... */
+	MR_R_TOPIC_SKIP = 1u << 21,	/* please, can, could, would, you */
+	MR_R_TOPIC_INTRO = 1u << 22,	/* the film/book/word ... X */
+	MR_R_TOPIC_NOUN = 1u << 23,	/* X command/function/sort ... */
+	MR_R_TOPIC_DISQ = 1u << 24,	/* and, then, my, run, ... */
+	MR_R_HOW = 1u << 25,
+	MR_R_WORKS = 1u << 26,
+	MR_R_TO = 1u << 27
 };
 
 /* Separator before a word. */

@@ -57,6 +57,9 @@ struct sep {
 	bool		 has_assign;	/* contains '=' or '>' */
 	bool		 ends_slash;	/* last character is '/' */
 	bool		 only_slash;	/* exactly "/" */
+	bool		 sentence;	/* a stop (.!?;:) then whitespace, or a
+					   line break: a new sentence starts */
+	bool		 stop;
 	size_t		 nspace, ndash, nother;
 	uint32_t	 last;
 };
@@ -84,7 +87,20 @@ struct scan {
 	bool		 edit_open, describe_open, look_open;
 	bool		 email_mention;
 	bool		 order_seen, order_other;
+	/* topic-only requests (ours) */
+	int		 lead;		/* 0 looking, 1 found, -1 none */
+	bool		 disq;		/* something makes it a real request */
+	bool		 in_quote;	/* inside `...`, "...", '...' */
+	bool		 rule_action;	/* an action found by a multi-word rule */
+	bool		 after_how;
+	bool		 last_risky_open;	/* last word risky and unmarked */
+	bool		 last_risky_how;	/* ... counted in pending_how */
+	size_t		 intro_dist;	/* words since a topic introducer */
+	size_t		 nrisky, unmarked, pending_how;
 };
+
+#define ACTION_BITS (MR_FBIT(DESTRUCTIVE_ACTION) | MR_FBIT(SEND_ACTION) | \
+	MR_FBIT(PURCHASE_ACTION) | MR_FBIT(HIGH_IMPACT_EXTERNAL_ACTION))
 
 static bool
 ends_with(const struct word *w, const char *suf, size_t n)
@@ -197,10 +213,71 @@ check_phrases(struct scan *sc, const struct word *w, const struct sep *sp)
 		}
 		if (ok) {
 			sc->feat |= p->feat;
+			if (p->feat & ACTION_BITS)
+				sc->rule_action = true;
 			if (p->role & MR_R_LOOK_AT)
 				sc->prev_look_at = true;
 		}
 	}
+}
+
+/*
+ * Ours: is the request only *about* its risky words?  "Explain how `git
+ * push` works", "Summarize the plot of the film The Purge".  It is when the
+ * prompt is one sentence that opens with a question or an explanation
+ * verb, has no sequencing or possessive word, and every risky word is
+ * quoted, part of a title, the name of a command or algorithm, or the
+ * subject of "how ... works".  Anything else keeps the confirmation.
+ */
+static void
+topic_word(struct scan *sc, const struct word *w, const struct sep *sp)
+{
+	bool risky, marked;
+
+	if (sp->sentence)
+		sc->disq = true;
+	if (sc->lead == 0) {
+		if (w->role & MR_R_TOPIC_LEAD)
+			sc->lead = 1;
+		else if (!(w->role & MR_R_TOPIC_SKIP))
+			sc->lead = -1;
+	} else if (w->role & MR_R_TOPIC_DISQ)
+		sc->disq = true;
+
+	/* A topic noun right after a risky word names a thing. */
+	if (sc->last_risky_open && (w->role & MR_R_TOPIC_NOUN) &&
+	    (sp->type == MR_SEP_SPACE || sp->type == MR_SEP_HYPHEN)) {
+		if (sc->last_risky_how)
+			sc->pending_how--;
+		else
+			sc->unmarked--;
+	}
+	sc->last_risky_open = false;
+	if ((w->role & MR_R_WORKS) && sc->after_how)
+		sc->pending_how = 0;
+
+	risky = (w->feat & ACTION_BITS) != 0;
+	if (risky) {
+		sc->nrisky++;
+		marked = sc->in_quote || sc->intro_dist <= 3;
+		if ((sc->prev_role & MR_R_TO) && sp->type == MR_SEP_SPACE &&
+		    !sc->in_quote)
+			marked = false, sc->disq = true;
+		if (!marked) {
+			sc->last_risky_open = true;
+			sc->last_risky_how = sc->after_how;
+			if (sc->after_how)
+				sc->pending_how++;
+			else
+				sc->unmarked++;
+		}
+	}
+	if (w->role & MR_R_HOW)
+		sc->after_how = true;
+	if (w->role & MR_R_TOPIC_INTRO)
+		sc->intro_dist = 0;
+	else if (sc->intro_dist < 100)
+		sc->intro_dist++;
 }
 
 /* Feeds one complete word to every rule. */
@@ -223,6 +300,7 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 			w->role = lw->role;
 		}
 	}
+	topic_word(sc, w, sp);
 	sc->feat |= w->feat;
 	if (w->role & MR_R_EMAIL_MENTION)
 		sc->email_mention = true;
@@ -231,12 +309,16 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 		check_phrases(sc, w, sp);
 
 	/* email/message followed by an object that is not a benign noun */
-	if ((prev & MR_R_MSG) && space && !benign_message_object(w))
+	if ((prev & MR_R_MSG) && space && !benign_message_object(w)) {
 		sc->feat |= MR_FBIT(SEND_ACTION);
+		sc->rule_action = true;
+	}
 
 	/* book [a|an|the|my|our] flight */
-	if (sc->book && space && (w->role & MR_R_BOOK_OBJ))
+	if (sc->book && space && (w->role & MR_R_BOOK_OBJ)) {
 		sc->feat |= MR_FBIT(PURCHASE_ACTION);
+		sc->rule_action = true;
+	}
 	sc->book = (sc->book == 1 && space && (w->role & MR_R_BOOK_DET)) ? 2 :
 	    0;
 	if (w->role & MR_R_BOOK)
@@ -330,7 +412,13 @@ sep_char(struct sep *sp, uint32_t cp, bool space)
 		sp->nother++;
 		if (cp == '=' || cp == '>')
 			sp->has_assign = true;
+		if (cp == '.' || cp == '!' || cp == '?' || cp == ';' ||
+		    cp == ':')
+			sp->stop = true;
 	}
+	if (cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029 ||
+	    (space && sp->stop))
+		sp->sentence = true;
 	sp->last = cp;
 }
 
@@ -398,6 +486,46 @@ mr_saturate(long total, int k)
 	return (int)nearbyint(v);
 }
 
+static bool
+next_is_word(const unsigned char *s, size_t n)
+{
+	size_t used;
+	uint32_t cp;
+
+	if (n == 0)
+		return false;
+	if (s[0] < 0x80)
+		return ascii_class[s[0]] == 1;
+	cp = mr_utf8_decode(s, n, &used);
+	return cp != MR_UNI_INVALID && mr_uni_is_word(cp);
+}
+
+/* Tracks quoted spans; an apostrophe inside a word is not a quote. */
+static void
+quote_char(struct scan *sc, uint32_t cp, bool prev_word,
+    const unsigned char *next, size_t n)
+{
+	switch (cp) {
+	case '\'':
+	case 0x2019:
+		if (prev_word && next_is_word(next, n))
+			return;
+		sc->in_quote = cp == 0x2019 ? false : !sc->in_quote;
+		return;
+	case '`':
+	case '"':
+		sc->in_quote = !sc->in_quote;
+		return;
+	case 0x201C:
+	case 0x2018:
+		sc->in_quote = true;
+		return;
+	case 0x201D:
+		sc->in_quote = false;
+		return;
+	}
+}
+
 static void
 lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 {
@@ -407,7 +535,7 @@ lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 	size_t i = 0, used, cps = 0;
 	uint32_t cp;
 	int cls;
-	bool in_word = false, end_after = false;
+	bool in_word = false, end_after = false, prev_word;
 	unsigned char fb;
 
 	word_reset(&w);
@@ -451,11 +579,14 @@ lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 			}
 			continue;
 		}
+		prev_word = in_word;
 		if (in_word) {
 			on_word(sc, &w, &sp);
 			sep_reset(&sp);
 			in_word = false;
 		}
+		if (cls == 0)
+			quote_char(sc, cp, prev_word, s + i, len - i);
 		sep_char(&sp, cp, cls == 2);
 	}
 	if (in_word)
@@ -492,8 +623,17 @@ mr_score(const struct mr_scoring *s, const char *prompt, size_t len,
 	/* Ours: destructive shell commands are destructive actions. */
 	if (f & MR_FBIT(DESTRUCTIVE_COMMAND))
 		f |= MR_FBIT(DESTRUCTIVE_ACTION);
-	if (sc.order_seen && !sc.order_other)
+	if (sc.order_seen && !sc.order_other) {
 		f |= MR_FBIT(PURCHASE_ACTION);
+		sc.rule_action = true;
+	}
+	/* Ours: a request only about a risky word is not that action. */
+	if (sc.lead == 1 && !sc.disq && !sc.in_quote && !sc.rule_action &&
+	    sc.nrisky > 0 && sc.unmarked == 0 && sc.pending_how == 0 &&
+	    !(f & MR_FBIT(DESTRUCTIVE_COMMAND))) {
+		f &= ~ACTION_BITS;
+		f |= MR_FBIT(TOPIC_ONLY);
+	}
 
 	memset(out, 0, sizeof(*out));
 	out->prompt_length = ncp;
