@@ -116,7 +116,7 @@ usage_all(FILE *fp)
 	size_t i;
 
 	fprintf(fp, "usage: model-router [--version] [--help] <command> "
-	    "[options]\n\ncommands:\n");
+	    "[options]\n       model-router help <command>\n\ncommands:\n");
 	for (i = 0; mr_commands[i] != NULL; i++)
 		fprintf(fp, "  %-17s %s\n", mr_commands[i]->name,
 		    mr_commands[i]->summary);
@@ -224,7 +224,7 @@ dispatch(int argc, char **argv)
 		return MR_EXIT_OK;
 	}
 	if (strcmp(name, "help") == 0) {
-		if (argc < 3) {
+		if (argc < 3 || strcmp(argv[2], "help") == 0) {
 			usage_all(stdout);
 			return MR_EXIT_OK;
 		}

@@ -190,7 +190,8 @@ const struct mr_cmd mr_cmd_dispatch_plan = {
 	    "  --include-alternatives    rank the other engines in the receipt\n"
 	    "  -h, --help                show this help\n"
 	    "\nThe plan is blocked when the request needs confirmation, the\n"
-	    "selection is the human gate, or the config is invalid.\n",
+	    "selection is the human gate, the config is invalid, or the\n"
+	    "selected engine is not available.\n",
 	.options = plan_options,
 	.shortopts = ":h",
 	.run = run_plan,

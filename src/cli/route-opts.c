@@ -125,7 +125,7 @@ mr_route_opts_parse(const struct mr_cmd *cmd, int argc, char **argv,
 			mr_cli_warn("%s: cannot read the prompt from standard "
 			    "input: %s", cmd->name, errno == EFBIG ?
 			    "larger than 64 MiB" : strerror(errno));
-			return MR_EXIT_USAGE;
+			return MR_EXIT_FAIL;
 		}
 		return MR_EXIT_OK;
 	}

@@ -55,11 +55,10 @@ enum {
 #define MR_LEX_MAXPHRASES	128
 #define MR_LEX_PHRASE_WORDS	4
 
-#define MR_LEX_HASH_INIT	2166136261u
-#define MR_LEX_HASH_STEP(h, c)	(((h) ^ (uint32_t)(c)) * 16777619u)
 
 struct mr_lex_word {
-	char		 text[MR_LEX_MAXLEN];
+	/* zero-padded, so three 8-byte loads compare a whole word */
+	_Alignas(8) char text[MR_LEX_MAXLEN];
 	uint8_t		 len;
 	uint64_t	 feat;
 	uint32_t	 role;
@@ -86,9 +85,41 @@ struct mr_lexicon {
 
 /* The lexicon, built once per process (thread-safe). */
 const struct mr_lexicon *mr_lexicon(void);
-uint32_t mr_lex_hash(const char *s, size_t n);
-/* Word id for the folded word S (0 when not a known word). */
-uint16_t mr_lex_lookup(const struct mr_lexicon *l, const char *s, size_t n,
-	    uint32_t hash);
+/*
+ * Hash of a folded word (N >= 1) from its length and edge bytes: O(1), so
+ * the lexer does no per-byte hashing.
+ */
+static inline uint32_t
+mr_lex_hash(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t h;
+
+	h = (uint32_t)u[0] | (uint32_t)(n > 1 ? u[1] : 0) << 8 |
+	    (uint32_t)u[n - 1] << 16 | (uint32_t)(n > 2 ? u[n - 2] : 0) << 24;
+	h ^= (uint32_t)n * 0x9E3779B1u;
+	h *= 0x85EBCA6Bu;
+	return h ^ (h >> 15);
+}
+/*
+ * Word id for the folded word S of N bytes (0 when not a known word).  S
+ * must be MR_LEX_MAXLEN bytes, zero beyond N, and 8-byte aligned.
+ */
+static inline uint16_t
+mr_lex_lookup(const struct mr_lexicon *l, const char *s, size_t n)
+{
+	uint32_t h = mr_lex_hash(s, n) & (MR_LEX_SLOTS - 1);
+	const uint64_t *a = (const uint64_t *)(const void *)s, *b;
+	const struct mr_lex_word *w;
+
+	while (l->slot[h] != 0) {
+		w = &l->words[l->slot[h]];
+		b = (const uint64_t *)(const void *)w->text;
+		if (w->len == n && a[0] == b[0] && a[1] == b[1] && a[2] == b[2])
+			return l->slot[h];
+		h = (h + 1) & (MR_LEX_SLOTS - 1);
+	}
+	return 0;
+}
 
 #endif

@@ -223,17 +223,6 @@ static const struct {
 static struct mr_lexicon lex;
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
 
-uint32_t
-mr_lex_hash(const char *s, size_t n)
-{
-	uint32_t h = MR_LEX_HASH_INIT;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = MR_LEX_HASH_STEP(h, (unsigned char)s[i]);
-	return h;
-}
-
 /* Returns the id of word S (adding it when ADD), or 0. */
 static uint16_t
 intern(const char *s, size_t n, bool add)
@@ -241,6 +230,8 @@ intern(const char *s, size_t n, bool add)
 	uint32_t h = mr_lex_hash(s, n) & (MR_LEX_SLOTS - 1);
 	struct mr_lex_word *w;
 
+	if (n == 0)
+		return 0;
 	for (;;) {
 		if (lex.slot[h] == 0)
 			break;
@@ -323,18 +314,3 @@ mr_lexicon(void)
 	return &lex;
 }
 
-uint16_t
-mr_lex_lookup(const struct mr_lexicon *l, const char *s, size_t n,
-    uint32_t hash)
-{
-	uint32_t h = hash & (MR_LEX_SLOTS - 1);
-	const struct mr_lex_word *w;
-
-	while (l->slot[h] != 0) {
-		w = &l->words[l->slot[h]];
-		if (w->len == n && memcmp(w->text, s, n) == 0)
-			return l->slot[h];
-		h = (h + 1) & (MR_LEX_SLOTS - 1);
-	}
-	return 0;
-}

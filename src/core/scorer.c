@@ -38,12 +38,29 @@ static const unsigned char ascii_class[128] = {
 	['Y'] = 1, ['Z'] = 1,
 };
 
+/* ASCII word characters folded to lower case; 0 for everything else. */
+static const unsigned char word_fold[256] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z', ['_'] = '_', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c',
+	['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h',
+	['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm',
+	['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r',
+	['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w',
+	['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+};
+
 /* A folded word as the rules see it. */
 struct word {
-	char		 head[WHEAD];
-	char		 tail[WTAIL];	/* ring: tail[(len - k) % WTAIL] */
+	_Alignas(8) char head[WHEAD];	/* zero beyond len */
+	char		 tail[WTAIL];	/* ring of the bytes from WHEAD - WTAIL
+					   on: tail[k % WTAIL] */
 	size_t		 len;		/* folded length (1 byte per code point) */
-	uint32_t	 hash;
 	uint16_t	 id;
 	uint64_t	 feat;
 	uint32_t	 role;
@@ -109,6 +126,12 @@ ends_with(const struct word *w, const char *suf, size_t n)
 
 	if (w->len < n)
 		return false;
+	if (w->len <= WHEAD) {
+		for (i = 0; i < n; i++)
+			if (w->head[w->len - n + i] != suf[i])
+				return false;
+		return true;
+	}
 	for (i = 0; i < n; i++)
 		if (w->tail[(w->len - n + i) % WTAIL] != suf[i])
 			return false;
@@ -118,7 +141,14 @@ ends_with(const struct word *w, const char *suf, size_t n)
 static bool
 starts_with(const struct word *w, const char *pre, size_t n)
 {
-	return w->len >= n && n <= WHEAD && memcmp(w->head, pre, n) == 0;
+	size_t i;
+
+	if (w->len < n || n > WHEAD)
+		return false;
+	for (i = 0; i < n; i++)
+		if (w->head[i] != pre[i])
+			return false;
+	return true;
 }
 
 #define ENDS(w, s) ends_with((w), (s), sizeof(s) - 1)
@@ -141,9 +171,22 @@ benign_message_object(const struct word *w)
 	return false;
 }
 
+static char
+last_byte(const struct word *w)
+{
+	return w->len <= WHEAD ? w->head[w->len - 1] :
+	    w->tail[(w->len - 1) % WTAIL];
+}
+
 static bool
 verb_suffix(const struct word *w)
 {
+	switch (last_byte(w)) {
+	case 'e': case 't': case 'g': case 'r': case 'x':
+		break;
+	default:
+		return false;
+	}
 	return ENDS(w, "write") || ENDS(w, "create") || ENDS(w, "implement") ||
 	    ENDS(w, "debug") || ENDS(w, "refactor") || ENDS(w, "fix");
 }
@@ -151,6 +194,12 @@ verb_suffix(const struct word *w)
 static bool
 across_suffix(const struct word *w)
 {
+	switch (last_byte(w)) {
+	case 's': case 't': case 'l': case 'y': case 'e':
+		break;
+	default:
+		return false;
+	}
 	return ENDS(w, "across") || ENDS(w, "throughout") || ENDS(w, "all") ||
 	    ENDS(w, "many") || ENDS(w, "multiple");
 }
@@ -280,8 +329,18 @@ topic_word(struct scan *sc, const struct word *w, const struct sep *sp)
 		sc->intro_dist++;
 }
 
+/* True when no multi-word rule is waiting for the next word. */
+static inline bool
+quiet(const struct scan *sc)
+{
+	return sc->prev_role == 0 && !sc->prev_dev_device &&
+	    sc->img_chain < 0 && !sc->edit_open && !sc->describe_open &&
+	    !sc->look_open && !sc->prev_look_at && sc->book == 0 &&
+	    sc->code_verb == 0 && sc->across == 0;
+}
+
 /* Feeds one complete word to every rule. */
-static void
+static inline void
 on_word(struct scan *sc, struct word *w, const struct sep *sp)
 {
 	const struct mr_lex_word *lw;
@@ -293,12 +352,30 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 	w->feat = 0;
 	w->role = 0;
 	if (w->len <= MR_LEX_MAXLEN && w->len <= WHEAD) {
-		w->id = mr_lex_lookup(sc->lex, w->head, w->len, w->hash);
+		w->id = mr_lex_lookup(sc->lex, w->head, w->len);
 		if (w->id) {
 			lw = &sc->lex->words[w->id];
 			w->feat = lw->feat;
 			w->role = lw->role;
 		}
+	}
+	if (w->id == 0 && quiet(sc)) {
+		/* Not a known word and no rule is waiting for one. */
+		if (sp->sentence)
+			sc->disq = true;
+		if (sc->lead == 0)
+			sc->lead = -1;
+		sc->last_risky_open = false;
+		if (sc->intro_dist < 100)
+			sc->intro_dist++;
+		if (verb_suffix(w))
+			sc->code_verb = 1;
+		if (across_suffix(w))
+			sc->across = 1;
+		sc->ids[sc->nwords % RING] = 0;
+		sc->seps[sc->nwords % RING] = sp->type;
+		sc->nwords++;
+		return;
 	}
 	topic_word(sc, w, sp);
 	sc->feat |= w->feat;
@@ -446,8 +523,8 @@ sep_finish(struct sep *sp, bool first_word)
 static void
 word_reset(struct word *w)
 {
+	memset(w->head, 0, sizeof(w->head));
 	w->len = 0;
-	w->hash = MR_LEX_HASH_INIT;
 }
 
 static inline void
@@ -455,9 +532,9 @@ word_add(struct word *w, unsigned char c)
 {
 	if (w->len < WHEAD)
 		w->head[w->len] = (char)c;
-	w->tail[w->len % WTAIL] = (char)c;
+	if (w->len >= WHEAD - WTAIL)
+		w->tail[w->len % WTAIL] = (char)c;
 	w->len++;
-	w->hash = MR_LEX_HASH_STEP(w->hash, c);
 }
 
 /* Maps a non-ASCII word character to the byte it matches as, or 0x80. */
@@ -532,7 +609,7 @@ lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 	const unsigned char *s = (const unsigned char *)prompt;
 	struct word w;
 	struct sep sp;
-	size_t i = 0, used, cps = 0;
+	size_t i = 0, used, cps = 0, start;
 	uint32_t cp;
 	int cls;
 	bool in_word = false, end_after = false, prev_word;
@@ -541,11 +618,26 @@ lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 	word_reset(&w);
 	sep_reset(&sp);
 	while (i < len) {
+		if ((fb = word_fold[s[i]]) != 0) {
+			/* A run of ASCII word characters: the common case. */
+			if (!in_word) {
+				sep_finish(&sp, sc->nwords == 0);
+				word_reset(&w);
+				in_word = true;
+			}
+			start = i;
+			do {
+				word_add(&w, fb);
+				i++;
+			} while (i < len && (fb = word_fold[s[i]]) != 0);
+			cps += i - start;
+			continue;
+		}
 		if (s[i] < 0x80) {
 			cp = s[i];
 			used = 1;
 			cls = ascii_class[cp];
-			fb = (unsigned char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+			fb = 0;
 		} else {
 			cp = mr_utf8_decode(s + i, len - i, &used);
 			if (cp == MR_UNI_INVALID)
@@ -576,6 +668,7 @@ lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 				sep_char(&sp, 0x0307, false);
 				in_word = false;
 				end_after = false;
+				continue;
 			}
 			continue;
 		}

@@ -1,0 +1,56 @@
+#!/bin/sh
+# make bench: in-process router timings and whole-process CLI timings,
+# as one JSON document on stdout (also saved under bench/results/).
+set -u
+cd "$(dirname "$0")/.." || exit 2
+B=${MR_BUILD:-build}
+MR="$B/model-router"
+mkdir -p bench/results
+out=bench/results/bench-$(date -u +%Y%m%dT%H%M%SZ).json
+
+# Whole process: N runs of `decide`, median wall time in ms.
+proc_ms() {	# proc_ms N ARGS...
+	n=$1
+	shift
+	i=0
+	: >"$tmp"
+	while [ "$i" -lt "$n" ]; do
+		s=$(date +%s%N)
+		"$MR" "$@" >/dev/null 2>&1
+		e=$(date +%s%N)
+		echo $(((e - s) / 1000)) >>"$tmp"
+		i=$((i + 1))
+	done
+	sort -n "$tmp" | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] / 1000 }'
+}
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT INT TERM
+
+inproc=$("$B/bench/bench-router") || exit 1
+HOME=$(mktemp -d)
+export HOME
+d1=$(proc_ms 200 decide "fix the repo and run tests")
+d2=$(proc_ms 200 decide --json "drop the production database")
+d3=$(proc_ms 100 dispatch-plan --json "Design a distributed task scheduler")
+d4=$(proc_ms 100 validate-config --json)
+rm -rf "$HOME"
+hf=""
+if command -v hyperfine >/dev/null 2>&1; then
+	hf=$(hyperfine -N --warmup 20 --runs 300 --export-json /dev/stdout \
+	    "$MR decide --json 'fix the repo and run tests'" 2>/dev/null |
+	    awk -F': ' '/"median"/ { gsub(/,/, "", $2); printf "%.3f", $2 * 1000; exit }')
+fi
+
+{
+	echo "{"
+	echo "  \"in_process\": $(echo "$inproc" | sed '1!s/^/  /'),"
+	echo "  \"process_ms\": {"
+	echo "    \"decide\": $d1,"
+	echo "    \"decide_json\": $d2,"
+	echo "    \"dispatch_plan_json\": $d3,"
+	echo "    \"validate_config_json\": $d4,"
+	echo "    \"decide_json_hyperfine_median\": ${hf:-null},"
+	echo "    \"target\": 5, \"reference\": 160"
+	echo "  }"
+	echo "}"
+} | tee "$out"

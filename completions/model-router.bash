@@ -1,0 +1,126 @@
+# bash completion for model-router                      -*- shell-script -*-
+#
+# Install as $(BASHCOMPDIR)/model-router (make install does), or source it
+# from ~/.bashrc.  The commands and options mirror `model-router __commands`
+# and `model-router __options CMD`; tests/cli/t-docs.sh checks they agree.
+
+_model_router()
+{
+	local cur prev cmd i
+	local commands="decide dispatch-plan validate-config help"
+	local route_opts="--json --config --profile --attachment --force-engine
+		--max-cost-tier --max-latency-tier --latency-sensitive
+		--provider-allow --provider-deny --local-only --no-hosted
+		--include-alternatives --help"
+	local opts
+
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=
+	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+
+	# --option=value: complete the value after the '='.
+	if [[ $cur == --*=* ]]; then
+		prev=${cur%%=*}
+		cur=${cur#*=}
+	elif [[ $cur == = && $prev == --* ]]; then
+		cur=
+	elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
+		prev=${COMP_WORDS[COMP_CWORD - 2]}
+	fi
+
+	# The command is the first word after the program that is not an option.
+	cmd=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-*) ;;
+		*)
+			cmd=${COMP_WORDS[i]}
+			break
+			;;
+		esac
+	done
+
+	if [[ -z $cmd ]]; then
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "--help --version" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
+		fi
+		return 0
+	fi
+
+	case $prev in
+	--profile)
+		mapfile -t COMPREPLY < <(compgen -W "fast balanced quality private safe" -- "$cur")
+		return 0
+		;;
+	--attachment)
+		mapfile -t COMPREPLY < <(compgen -W "image pdf audio code" -- "$cur")
+		return 0
+		;;
+	--max-cost-tier)
+		mapfile -t COMPREPLY < <(compgen -W "none free low medium paid high" -- "$cur")
+		return 0
+		;;
+	--max-latency-tier)
+		mapfile -t COMPREPLY < <(compgen -W "low medium high manual" -- "$cur")
+		return 0
+		;;
+	--force-engine)
+		# The engines of the built-in config; your config may add others.
+		mapfile -t COMPREPLY < <(compgen -W "intent_router fast_local
+			balanced_local reasoning_local code_agent claude_code codex
+			openai_api anthropic_api web_research multimodal_vision
+			image_generation human_confirm" -- "$cur")
+		return 0
+		;;
+	--provider-allow | --provider-deny)
+		mapfile -t COMPREPLY < <(compgen -W "local human openai anthropic" -- "$cur")
+		return 0
+		;;
+	--config)
+		if declare -F _filedir >/dev/null; then
+			_filedir
+		else
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
+		return 0
+		;;
+	esac
+
+	case $cmd in
+	decide)
+		opts="$route_opts --explain --no-alternatives"
+		;;
+	dispatch-plan)
+		opts=$route_opts
+		;;
+	validate-config)
+		opts="--json --config --help"
+		;;
+	help)
+		if ((i + 1 == COMP_CWORD)); then
+			mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
+		fi
+		return 0
+		;;
+	*)
+		return 0
+		;;
+	esac
+
+	# After a lone '--' every word is prompt text.
+	for ((i = i + 1; i < COMP_CWORD; i++)); do
+		[[ ${COMP_WORDS[i]} == -- ]] && return 0
+	done
+
+	# Options, when the word starts with '-'; otherwise it is prompt text.
+	if [[ $cur == -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+	fi
+	return 0
+}
+
+complete -F _model_router model-router

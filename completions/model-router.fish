@@ -1,0 +1,60 @@
+# fish completion for model-router.  Install as
+# $(FISHCOMPDIR)/model-router.fish (make install does).  The commands and
+# options mirror `model-router __commands` and `model-router __options CMD`;
+# tests/cli/t-docs.sh checks they agree.
+
+set -l route '__fish_seen_subcommand_from decide dispatch-plan'
+set -l decide '__fish_seen_subcommand_from decide'
+set -l check '__fish_seen_subcommand_from validate-config'
+set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config'
+# The engines of the built-in config; your config may add others.
+set -l engines intent_router fast_local balanced_local reasoning_local \
+    code_agent claude_code codex openai_api anthropic_api web_research \
+    multimodal_vision image_generation human_confirm
+set -l providers local human openai anthropic
+
+# Prompt words are free text: no file names unless asked for.
+complete -c model-router -f
+
+# Commands.
+complete -c model-router -n __fish_use_subcommand -a decide -d 'Route a prompt and print the decision receipt'
+complete -c model-router -n __fish_use_subcommand -a dispatch-plan -d 'Show what would be dispatched for a prompt, without running anything'
+complete -c model-router -n __fish_use_subcommand -a validate-config -d 'Check a router config and show which engines are available'
+complete -c model-router -n __fish_use_subcommand -a help -d 'Show the help of a command'
+complete -c model-router -n __fish_use_subcommand -s h -l help -d 'Show the list of commands'
+complete -c model-router -n __fish_use_subcommand -s V -l version -d 'Show the version'
+complete -c model-router -n '__fish_seen_subcommand_from help' -a 'decide dispatch-plan validate-config' -d Command
+
+# One long option: CONDITION --NAME DESCRIPTION [complete(1) flags...].
+# Options are written with their dashes so that they can be grepped for.
+function __model_router_opt
+    complete -c model-router -n $argv[1] -l (string replace -r -- '^--' '' $argv[2]) -d $argv[3] $argv[4..-1]
+end
+
+# Options of decide and dispatch-plan.
+__model_router_opt $route --json 'Print JSON'
+__model_router_opt $route --config 'Router config file' -r -F
+__model_router_opt $route --profile 'Routing profile' -x -a 'fast\t"Low latency and low cost" balanced\t"Default deterministic routing" quality\t"Permits stronger fallbacks" private\t"Local providers only" safe\t"Stricter confirmation"'
+__model_router_opt $route --attachment 'Attachment kind (repeatable)' -x -a 'image pdf audio code'
+__model_router_opt $route --force-engine 'Route to this engine' -x -a "$engines"
+__model_router_opt $route --max-cost-tier 'Highest engine cost tier' -x -a 'none free low medium paid high'
+__model_router_opt $route --max-latency-tier 'Highest engine latency tier' -x -a 'low medium high manual'
+__model_router_opt $route --latency-sensitive 'Prefer low-latency engines'
+__model_router_opt $route --provider-allow 'Allow only this provider (repeatable)' -x -a "$providers"
+__model_router_opt $route --provider-deny 'Never use this provider (repeatable)' -x -a "$providers"
+__model_router_opt $route --local-only 'Local providers only'
+__model_router_opt $route --no-hosted 'No hosted providers (implies --local-only)'
+__model_router_opt $route --include-alternatives 'Rank the other engines'
+
+# decide only.
+__model_router_opt $decide --explain "Print the receipt's explanations"
+__model_router_opt $decide --no-alternatives 'Do not rank the other engines'
+
+# validate-config.
+__model_router_opt $check --json 'Print the result as JSON'
+__model_router_opt $check --config 'The config to check' -r -F
+
+# Every command.
+__model_router_opt $any --help 'Show the help of this command' -s h
+
+functions -e __model_router_opt
