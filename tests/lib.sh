@@ -26,6 +26,8 @@ check() {
 	hermetic "$@" >"$T/out" 2>"$T/err" </dev/null
 	echo $? >"$T/rc"
 	sed "s|$T|\$TMP|g; s|$TOP|\$TOP|g" "$T/err" >"$T/err.n"
+	sed "s|$T|\$TMP|g; s|$TOP|\$TOP|g" "$T/out" >"$T/out.n"
+	mv "$T/out.n" "$T/out"
 	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
 		cp "$T/out" "$GOLDEN/$name.out"
 		cp "$T/err.n" "$GOLDEN/$name.err"
