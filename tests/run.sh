@@ -52,5 +52,13 @@ for t in tests/cli/t-*.sh; do
 	suite "cli/$(basename "$t" .sh)" sh "$t"
 done
 
+# Leak check of the CLI (not under sanitizers, which valgrind cannot host).
+case $B in
+*sanitize*) ;;
+*) if command -v valgrind >/dev/null 2>&1; then
+	suite valgrind env MR="$MR" sh tests/valgrind.sh
+fi ;;
+esac
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

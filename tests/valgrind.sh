@@ -1,0 +1,32 @@
+#!/bin/sh
+# make valgrind: the CLI commands under valgrind's leak checker.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+MR=${MR:-build/model-router}
+HOME=$(mktemp -d)
+export HOME
+trap 'rm -rf "$HOME"' EXIT INT TERM
+rc=0
+run() {
+	if valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+	    "$MR" "$@" >/dev/null 2>"$HOME/vg.log"; then :; else
+		if [ $? -eq 99 ]; then
+			echo "not ok - valgrind: $*"
+			cat "$HOME/vg.log"
+			rc=1
+			return
+		fi
+	fi
+	echo "ok - valgrind: $*"
+}
+run decide "fix the repo and run tests"
+run decide --json "drop the production database"
+run decide --explain --profile private --provider-allow openai "summarize"
+run decide --json --max-cost-tier cheap "hello"
+run decide --config tests/fixtures/cli/broken.yaml "hello"
+run dispatch-plan --json --include-alternatives "generate a logo"
+run validate-config --json
+run validate-config --config tests/fixtures/cli/bad-yaml.yaml
+run
+exit $rc
