@@ -192,7 +192,6 @@ struct mr_hints {
 	const char	*max_latency_tier;	/* NULL: none */
 	const char	*attachments[MR_MAX_ATTACHMENTS];
 	size_t		 nattachments;
-	bool		 allowlist_set;		/* provider_allowlist given */
 	const char	*allowlist[MR_MAX_HINT_PROVIDERS];
 	size_t		 nallow;
 	const char	*denylist[MR_MAX_HINT_PROVIDERS];

@@ -86,7 +86,6 @@ mr_route_opts_parse(const struct mr_cmd *cmd, int argc, char **argv,
 				return mr_cli_usage_error(cmd, "too many "
 				    "--provider-allow options");
 			h->allowlist[h->nallow++] = optarg;
-			h->allowlist_set = true;
 			break;
 		case OPT_DENY:
 			if (h->ndeny == MR_MAX_HINT_PROVIDERS)

@@ -244,7 +244,8 @@ hints_prepare(const struct mr_hints *in, struct hints *h, const char **msg)
 		list_add(h->allow, &h->nallow, MR_MAX_HINT_PROVIDERS,
 		    in->allowlist[i]);
 	}
-	h->allow_set = in->allowlist_set || in->nallow > 0;
+	/* As in the reference, an empty allowlist restricts nothing. */
+	h->allow_set = h->nallow > 0;
 	for (i = 0; i < in->ndeny && i < MR_MAX_HINT_PROVIDERS; i++) {
 		if (mr_is_blank(in->denylist[i])) {
 			*msg = "routing hint provider_denylist must be a list of "
@@ -337,12 +338,16 @@ intersect(const char *const *a, size_t na, bool a_set,
 	return false;
 }
 
+/*
+ * Requirements for TARGET under hints H (§3.4).  CFG may be NULL: no
+ * provider policy (the config could not be loaded).
+ */
 static void
-derive_req(const struct mr_router *r, const struct hints *h,
+derive_req(const struct mr_config *cfg, const struct hints *h,
     enum mr_target target, struct req *q)
 {
-	const struct mr_config *cfg = r->cfg;
-	const struct mr_policy *base = &cfg->policy, *pool = NULL;
+	static const struct mr_policy none = { .hosted_allowed = true };
+	const struct mr_policy *base = cfg ? &cfg->policy : &none, *pool = NULL;
 	const char *start[REQ_MAX];
 	size_t nstart = 0, i;
 	bool pol_set, restrict_set, local;
@@ -350,7 +355,7 @@ derive_req(const struct mr_router *r, const struct hints *h,
 	memset(q, 0, sizeof(*q));
 	q->target = target;
 	q->profile = h->profile;
-	q->pool = mr_config_pool(cfg, mr_target_name(target));
+	q->pool = cfg ? mr_config_pool(cfg, mr_target_name(target)) : NULL;
 	if (q->pool != NULL)
 		pool = &q->pool->policy;
 
@@ -753,7 +758,7 @@ decide_core(const struct mr_router *r, const char *prompt, size_t len,
 		return;
 	}
 	choose_target(r->cfg, &k->a, &k->h, &k->c);
-	derive_req(r, &k->h, k->c.target, &k->q);
+	derive_req(r->cfg, &k->h, k->c.target, &k->q);
 	if (k->h.force != NULL && !k->c.force_ignored)
 		engine = k->h.force;
 	else
@@ -811,7 +816,7 @@ mr_router_new(struct mr_config *cfg)
 			r->fast[t] = r->human;
 			continue;
 		}
-		derive_req(r, &h, (enum mr_target)t, &q);
+		derive_req(cfg, &h, (enum mr_target)t, &q);
 		resolve(r, cfg->targets[t].engine, &q, NULL, &w);
 		r->fast[t] = w.selected;
 	}
@@ -1041,7 +1046,6 @@ mr_route(const struct mr_router *r, const char *prompt, size_t len,
 	const struct mr_config *cfg = r->cfg;
 	struct trace t;
 	struct core k;
-	struct hints bare;
 	char *msg;
 	size_t i;
 	int fb;
@@ -1058,12 +1062,8 @@ mr_route(const struct mr_router *r, const char *prompt, size_t len,
 		msg = mr_xasprintf("invalid routing hints: %s", k.hint_error);
 		fail_closed_shape(d, &k.a, msg);
 		free(msg);
-		memset(&bare, 0, sizeof(bare));
-		bare.profile = MR_PROFILE_BALANCED;
-		bare.hosted_allowed = -1;
-		derive_req(r, &bare, MR_TARGET_CONFIRMATION, &k.q);
-		fill_requirements(&k.q, &d->req);
-		mr_strlist_clear(&d->req.profile_reasons);
+		/* Bare requirements: no profile, no policy. */
+		d->req.profile = MR_PROFILE_BALANCED;
 		d->profile = MR_PROFILE_BALANCED;
 		return;
 	}
@@ -1117,8 +1117,8 @@ mr_route(const struct mr_router *r, const char *prompt, size_t len,
 
 	if (include_alternatives) {
 		alternatives(r, &k, &t);
-		if (k.w.selected == r->human &&
-		    (k.c.confirm || (k.h.force != NULL && !k.c.force_ignored)))
+		/* The gate is selected: the request needs confirmation. */
+		if (k.w.selected == r->human)
 			clear_alternatives(d);
 	}
 }
@@ -1130,8 +1130,8 @@ mr_route_config_error(const char *error, const char *prompt, size_t len,
 	struct mr_scoring s;
 	struct mr_analysis a;
 	struct hints h;
+	struct req q;
 	const char *msg;
-	size_t i;
 
 	memset(d, 0, sizeof(*d));
 	mr_scoring_defaults(&s);
@@ -1141,17 +1141,12 @@ mr_route_config_error(const char *error, const char *prompt, size_t len,
 	if (hints_prepare(hints, &h, &msg) < 0) {
 		memset(&h, 0, sizeof(h));
 		h.profile = MR_PROFILE_BALANCED;
+		h.hosted_allowed = -1;
 	}
+	/* Requirements from the hints alone: there is no policy to read. */
+	derive_req(NULL, &h, MR_TARGET_CONFIRMATION, &q);
+	fill_requirements(&q, &d->req);
 	d->profile = h.profile;
-	d->req.profile = h.profile;
-	mr_strlist_push(&d->req.profile_reasons, profile_reasons[h.profile]);
-	for (i = 0; i < h.nallow; i++)
-		mr_strlist_push(&d->req.allowed_providers, h.allow[i]);
-	for (i = 0; i < h.ndeny; i++)
-		mr_strlist_push(&d->req.denied_providers, h.deny[i]);
-	d->req.max_cost_tier = h.max_cost;
-	d->req.max_latency_tier = h.max_latency ? h.max_latency :
-	    (h.latency_sensitive ? "medium" : NULL);
 }
 
 void
