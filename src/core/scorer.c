@@ -68,18 +68,30 @@ struct word {
 
 /* What is known about the separator before a word. */
 struct sep {
-	uint8_t		 type;		/* MR_SEP_* */
+	uint8_t		 type;		/* MR_SEP_*, set by sep_finish() */
 	bool		 first_space;	/* starts with whitespace */
-	bool		 space_dashes;	/* whitespace then one or two '-' */
 	bool		 has_assign;	/* contains '=' or '>' */
-	bool		 ends_slash;	/* last character is '/' */
-	bool		 only_slash;	/* exactly "/" */
 	bool		 sentence;	/* a stop (.!?;:) then whitespace, or a
 					   line break: a new sentence starts */
 	bool		 stop;
-	size_t		 nspace, ndash, nother;
+	uint32_t	 nspace, ndash, nother;	/* saturating counts */
 	uint32_t	 last;
 };
+
+/* whitespace, then one or two dashes, nothing else ("rm -rf") */
+static inline bool
+sep_space_dashes(const struct sep *sp)
+{
+	return sp->nother == 0 && sp->nspace > 0 && sp->first_space &&
+	    sp->ndash >= 1 && sp->ndash <= 2 && sp->last == '-';
+}
+
+static inline bool
+sep_only_slash(const struct sep *sp)
+{
+	return sp->nspace == 0 && sp->ndash == 0 && sp->nother == 1 &&
+	    sp->last == '/';
+}
 
 #define RING 4
 
@@ -92,14 +104,13 @@ struct scan {
 	uint8_t		 seps[RING];
 	/* previous word */
 	uint32_t	 prev_role;
-	bool		 prev_verb_suffix;	/* ends with write/create/... */
-	bool		 prev_across_suffix;	/* ends with across/all/... */
+	const struct word *prev;	/* the previous word, NULL at first */
 	bool		 prev_look_at;
 	bool		 prev_dev_device;	/* "=/dev" or ">/dev" seen */
 	/* multi-word rule states */
 	int		 book;		/* 1 after "book", 2 after "book a" */
-	int		 code_verb;	/* 1 after verb, 2 after verb + article */
-	int		 across;	/* 1 after across-word, 2 after + "the" */
+	bool		 code_verb2;	/* after <verb> a|an|the */
+	bool		 across2;	/* after <across-word> the */
 	int		 img_chain;	/* words since an image verb, -1 none */
 	bool		 edit_open, describe_open, look_open;
 	bool		 email_mention;
@@ -336,7 +347,7 @@ quiet(const struct scan *sc)
 	return sc->prev_role == 0 && !sc->prev_dev_device &&
 	    sc->img_chain < 0 && !sc->edit_open && !sc->describe_open &&
 	    !sc->look_open && !sc->prev_look_at && sc->book == 0 &&
-	    sc->code_verb == 0 && sc->across == 0;
+	    !sc->code_verb2 && !sc->across2;
 }
 
 /* Feeds one complete word to every rule. */
@@ -347,6 +358,7 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 	bool space = sp->type == MR_SEP_SPACE;
 	bool look_at_before = sc->prev_look_at;
 	uint32_t prev = sc->prev_role;
+	bool pv, pa;
 
 	w->id = 0;
 	w->feat = 0;
@@ -368,10 +380,6 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 		sc->last_risky_open = false;
 		if (sc->intro_dist < 100)
 			sc->intro_dist++;
-		if (verb_suffix(w))
-			sc->code_verb = 1;
-		if (across_suffix(w))
-			sc->across = 1;
 		sc->ids[sc->nwords % RING] = 0;
 		sc->seps[sc->nwords % RING] = sp->type;
 		sc->nwords++;
@@ -410,18 +418,25 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 	if ((prev & MR_R_ORDER) && space && (w->role & MR_R_ORDER_POST))
 		sc->order_other = true;
 
-	/* write|create|implement|debug|refactor|fix [a|an|the] function */
-	if (sc->code_verb && space && (w->role & MR_R_CODE_NOUN))
+	/*
+	 * write|create|implement|debug|refactor|fix [a|an|the] function and
+	 * across|throughout|all|many|multiple [the] files.  The suffix of the
+	 * word before is only looked at when this word could complete a rule.
+	 */
+	pv = pa = false;
+	if (space && sc->prev != NULL) {
+		if (w->role & (MR_R_CODE_NOUN | MR_R_ARTICLE))
+			pv = verb_suffix(sc->prev);
+		if (w->role & (MR_R_REPO_NOUN | MR_R_THE))
+			pa = across_suffix(sc->prev);
+	}
+	if ((pv || sc->code_verb2) && space && (w->role & MR_R_CODE_NOUN))
 		sc->feat |= MR_FBIT(CODING_INTENT);
-	sc->code_verb = (sc->code_verb == 1 && space &&
-	    (w->role & MR_R_ARTICLE)) ? 2 : 0;
-
-	/* across|throughout|all|many|multiple [the] files */
-	if (sc->across && space && (w->role & MR_R_REPO_NOUN))
+	sc->code_verb2 = pv && space && (w->role & MR_R_ARTICLE);
+	if ((pa || sc->across2) && space && (w->role & MR_R_REPO_NOUN))
 		sc->feat |= MR_FBIT(MECHANICAL_WORK_INTENT) |
 		    MR_FBIT(REPO_WIDE_INTENT);
-	sc->across = (sc->across == 1 && space && (w->role & MR_R_THE)) ? 2 :
-	    0;
+	sc->across2 = pa && space && (w->role & MR_R_THE);
 
 	/* edit .*file, describe .*image, look at .*screenshot */
 	if ((prev & MR_R_EDIT) && sp->first_space)
@@ -450,74 +465,67 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 		sc->img_chain = 0;
 
 	/* Ours: rm -rf, reset --hard, writes to a raw block device. */
-	if ((prev & MR_R_RM) && sp->space_dashes && rm_flags(w))
+	if ((prev & MR_R_RM) && sep_space_dashes(sp) && rm_flags(w))
 		sc->feat |= MR_FBIT(DESTRUCTIVE_COMMAND);
-	if ((prev & MR_R_RESET) && sp->space_dashes && STARTS(w, "hard") &&
+	if ((prev & MR_R_RESET) && sep_space_dashes(sp) && STARTS(w, "hard") &&
 	    w->len == 4)
 		sc->feat |= MR_FBIT(DESTRUCTIVE_COMMAND);
-	if (sc->prev_dev_device && sp->only_slash && block_device(w))
+	if (sc->prev_dev_device && sep_only_slash(sp) && block_device(w))
 		sc->feat |= MR_FBIT(DESTRUCTIVE_COMMAND);
 	sc->prev_dev_device = (w->role & MR_R_DEV) && sp->has_assign &&
-	    sp->ends_slash;
+	    sp->last == '/';
 
-	if (verb_suffix(w))
-		sc->code_verb = 1;
-	if (across_suffix(w))
-		sc->across = 1;
 	sc->prev_role = w->role;
 	sc->ids[sc->nwords % RING] = w->id;
 	sc->seps[sc->nwords % RING] = sp->type;
 	sc->nwords++;
 }
 
-static void
+static inline void
 sep_reset(struct sep *sp)
 {
-	memset(sp, 0, sizeof(*sp));
+	static const struct sep zero;
+
+	*sp = zero;
 }
 
-static void
+static inline void
 sep_char(struct sep *sp, uint32_t cp, bool space)
 {
 	if (sp->nspace + sp->ndash + sp->nother == 0)
 		sp->first_space = space;
-	if (space)
-		sp->nspace++;
-	else if (cp == '-')
-		sp->ndash++;
+	if (space) {
+		sp->nspace += sp->nspace < UINT32_MAX;
+		if (sp->stop || cp == '\n' || cp == '\r' || cp == 0x2028 ||
+		    cp == 0x2029)
+			sp->sentence = true;
+	} else if (cp == '-')
+		sp->ndash += sp->ndash < UINT32_MAX;
 	else {
-		sp->nother++;
-		if (cp == '=' || cp == '>')
+		sp->nother += sp->nother < UINT32_MAX;
+		switch (cp) {
+		case '=': case '>':
 			sp->has_assign = true;
-		if (cp == '.' || cp == '!' || cp == '?' || cp == ';' ||
-		    cp == ':')
+			break;
+		case '.': case '!': case '?': case ';': case ':':
 			sp->stop = true;
+			break;
+		}
 	}
-	if (cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029 ||
-	    (space && sp->stop))
-		sp->sentence = true;
 	sp->last = cp;
 }
 
-static void
+static inline void
 sep_finish(struct sep *sp, bool first_word)
 {
-	size_t total = sp->nspace + sp->ndash + sp->nother;
-
 	if (first_word)
 		sp->type = MR_SEP_START;
 	else if (sp->ndash == 0 && sp->nother == 0)
 		sp->type = MR_SEP_SPACE;
-	else if (total == 1 && sp->ndash == 1)
+	else if (sp->ndash == 1 && sp->nother == 0 && sp->nspace == 0)
 		sp->type = MR_SEP_HYPHEN;
 	else
 		sp->type = MR_SEP_OTHER;
-	/* whitespace, then one or two dashes, nothing else */
-	sp->space_dashes = sp->nother == 0 && sp->nspace > 0 &&
-	    sp->first_space && sp->ndash >= 1 && sp->ndash <= 2 &&
-	    sp->last == '-';
-	sp->ends_slash = sp->last == '/';
-	sp->only_slash = total == 1 && sp->last == '/';
 }
 
 static void
@@ -603,11 +611,18 @@ quote_char(struct scan *sc, uint32_t cp, bool prev_word,
 	}
 }
 
+/* Hands the word to the rules and makes the other buffer current. */
+#define END_WORD() do { \
+	on_word(sc, w, &sp); \
+	sc->prev = w; \
+	w = (w == &words[0]) ? &words[1] : &words[0]; \
+} while (0)
+
 static void
 lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 {
 	const unsigned char *s = (const unsigned char *)prompt;
-	struct word w;
+	struct word words[2], *w = &words[0];
 	struct sep sp;
 	size_t i = 0, used, cps = 0, start;
 	uint32_t cp;
@@ -615,19 +630,19 @@ lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 	bool in_word = false, end_after = false, prev_word;
 	unsigned char fb;
 
-	word_reset(&w);
+	word_reset(w);
 	sep_reset(&sp);
 	while (i < len) {
 		if ((fb = word_fold[s[i]]) != 0) {
 			/* A run of ASCII word characters: the common case. */
 			if (!in_word) {
 				sep_finish(&sp, sc->nwords == 0);
-				word_reset(&w);
+				word_reset(w);
 				in_word = true;
 			}
 			start = i;
 			do {
-				word_add(&w, fb);
+				word_add(w, fb);
 				i++;
 			} while (i < len && (fb = word_fold[s[i]]) != 0);
 			cps += i - start;
@@ -658,12 +673,12 @@ lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 		if (cls == 1) {
 			if (!in_word) {
 				sep_finish(&sp, sc->nwords == 0);
-				word_reset(&w);
+				word_reset(w);
 				in_word = true;
 			}
-			word_add(&w, fb);
+			word_add(w, fb);
 			if (end_after) {
-				on_word(sc, &w, &sp);
+				END_WORD();
 				sep_reset(&sp);
 				sep_char(&sp, 0x0307, false);
 				in_word = false;
@@ -674,7 +689,7 @@ lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 		}
 		prev_word = in_word;
 		if (in_word) {
-			on_word(sc, &w, &sp);
+			END_WORD();
 			sep_reset(&sp);
 			in_word = false;
 		}
@@ -683,7 +698,7 @@ lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 		sep_char(&sp, cp, cls == 2);
 	}
 	if (in_word)
-		on_word(sc, &w, &sp);
+		END_WORD();
 	*ncp = cps;
 }
 
