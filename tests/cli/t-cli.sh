@@ -49,7 +49,7 @@ cp "$F/openai-enabled.yaml" "$T/mrhome/model_router.yaml"
 cp "$F/broken.yaml" "$T/home/.model-router/model_router.yaml"
 expect_grep "Config: $T/mrhome/model_router.yaml" "MODEL_ROUTER_HOME wins" \
     env MODEL_ROUTER_HOME="$T/mrhome" "$MR" validate-config
-expect_grep "home/.model-router/model_router.yaml:[0-9]*:[0-9]*: engine .fast_local. cost_tier" "~/.model-router is read next" \
+expect_grep "home/.model-router/model_router.yaml:[0-9]*:[0-9]*: engine .fast_local. cost_tier" "the home config is read next" \
     "$MR" validate-config
 expect_rc 1 "a broken home config fails validation" "$MR" validate-config
 expect_grep "Config: .*catalog/model_router.yaml" "--config beats the home config" \
