@@ -33,6 +33,8 @@ void	 mr_cli_help(const struct mr_cmd *cmd, FILE *fp);
 int	 mr_cli_usage_error(const struct mr_cmd *cmd, const char *fmt, ...)
 	    MR_PRINTF(2, 3);
 void	 mr_cli_warn(const char *fmt, ...) MR_PRINTF(1, 2);
+/* The usage error for getopt_long's ':' (missing value) or '?' result. */
+int	 mr_cli_bad_option(const struct mr_cmd *cmd, int c, char **argv);
 /* Writes all of B to stdout; false on a write error (reported). */
 bool	 mr_cli_write(const struct mr_buf *b);
 

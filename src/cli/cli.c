@@ -79,6 +79,16 @@ mr_cli_usage_error(const struct mr_cmd *cmd, const char *fmt, ...)
 	return MR_EXIT_USAGE;
 }
 
+int
+mr_cli_bad_option(const struct mr_cmd *cmd, int c, char **argv)
+{
+	if (c == ':')
+		return mr_cli_usage_error(cmd, "option '%s' needs a value",
+		    argv[optind - 1]);
+	return mr_cli_usage_error(cmd, "unknown option '%s'",
+	    argv[optind - 1]);
+}
+
 bool
 mr_cli_write(const struct mr_buf *b)
 {

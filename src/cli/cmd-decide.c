@@ -95,14 +95,16 @@ emit(struct mr_buf *b, cJSON *j)
 	return ok ? MR_EXIT_OK : MR_EXIT_FAIL;
 }
 
+/* decide and dispatch-plan: parse, route, print.  PLAN selects the plan. */
 static int
-run_decide(const struct mr_cmd *cmd, int argc, char **argv)
+run_route(const struct mr_cmd *cmd, int argc, char **argv, bool plan)
 {
 	struct route_opts o;
 	struct mr_decision d;
 	struct mr_router *r;
+	const struct mr_config *cfg;
 	struct mr_buf b = MR_BUF_INIT;
-	bool done;
+	bool done, alts;
 	int rc;
 
 	rc = mr_route_opts_parse(cmd, argc, argv, &o, &done);
@@ -110,11 +112,18 @@ run_decide(const struct mr_cmd *cmd, int argc, char **argv)
 		mr_route_opts_release(&o);
 		return rc;
 	}
-	r = route(&o, o.alternatives_set ? o.alternatives : true, &d);
-	if (o.json)
+	/* decide ranks alternatives unless told not to; plans only when asked */
+	alts = o.alternatives_set ? o.alternatives : !plan;
+	r = route(&o, alts, &d);
+	cfg = r ? mr_router_config(r) : NULL;
+	if (plan && o.json)
+		rc = emit(&b, mr_dispatch_plan_json(cfg, &d));
+	else if (o.json)
 		rc = emit(&b, mr_receipt_json(&d));
 	else {
-		if (o.explain)
+		if (plan)
+			mr_dispatch_plan_text(cfg, &d, &b);
+		else if (o.explain)
 			mr_receipt_explain(&d, &b);
 		else
 			mr_receipt_text(&d, &b);
@@ -127,32 +136,15 @@ run_decide(const struct mr_cmd *cmd, int argc, char **argv)
 }
 
 static int
+run_decide(const struct mr_cmd *cmd, int argc, char **argv)
+{
+	return run_route(cmd, argc, argv, false);
+}
+
+static int
 run_plan(const struct mr_cmd *cmd, int argc, char **argv)
 {
-	struct route_opts o;
-	struct mr_decision d;
-	struct mr_router *r;
-	struct mr_buf b = MR_BUF_INIT;
-	bool done;
-	int rc;
-
-	rc = mr_route_opts_parse(cmd, argc, argv, &o, &done);
-	if (rc != MR_EXIT_OK || done) {
-		mr_route_opts_release(&o);
-		return rc;
-	}
-	r = route(&o, o.alternatives, &d);
-	if (o.json)
-		rc = emit(&b, mr_dispatch_plan_json(r ? mr_router_config(r) :
-		    NULL, &d));
-	else {
-		mr_dispatch_plan_text(r ? mr_router_config(r) : NULL, &d, &b);
-		rc = emit(&b, NULL);
-	}
-	mr_decision_release(&d);
-	mr_router_free(r);
-	mr_route_opts_release(&o);
-	return rc;
+	return run_route(cmd, argc, argv, true);
 }
 
 const struct mr_cmd mr_cmd_decide = {

@@ -52,12 +52,8 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 		case OPT_CONFIG:
 			config = optarg;
 			break;
-		case ':':
-			return mr_cli_usage_error(cmd, "option '%s' needs a "
-			    "value", argv[optind - 1]);
 		default:
-			return mr_cli_usage_error(cmd, "unknown option '%s'",
-			    argv[optind - 1]);
+			return mr_cli_bad_option(cmd, c, argv);
 		}
 	}
 	if (optind < argc)

@@ -108,12 +108,8 @@ mr_route_opts_parse(const struct mr_cmd *cmd, int argc, char **argv,
 			o->alternatives = false;
 			o->alternatives_set = true;
 			break;
-		case ':':
-			return mr_cli_usage_error(cmd, "option '%s' needs a "
-			    "value", argv[optind - 1]);
 		default:
-			return mr_cli_usage_error(cmd, "unknown option '%s'",
-			    argv[optind - 1]);
+			return mr_cli_bad_option(cmd, c, argv);
 		}
 	}
 	if (optind >= argc)
