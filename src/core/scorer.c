@@ -16,8 +16,7 @@
 #include "core-int.h"
 #include "mr/unicode.h"
 
-#define WHEAD	32	/* folded bytes kept from a word's start */
-#define WTAIL	16	/* and from its end */
+#define WRING	64	/* folded bytes kept of a word: a ring */
 
 /* ASCII classes: 0 other, 1 word, 2 whitespace (Python str.split()). */
 static const unsigned char ascii_class[128] = {
@@ -57,9 +56,12 @@ static const unsigned char word_fold[256] = {
 
 /* A folded word as the rules see it. */
 struct word {
-	_Alignas(8) char head[WHEAD];	/* zero beyond len */
-	char		 tail[WTAIL];	/* ring of the bytes from WHEAD - WTAIL
-					   on: tail[k % WTAIL] */
+	/* Byte k of the folded word is ring[k % WRING]: the whole word when
+	 * len <= WRING (zero beyond len up to 32 bytes, for lookups), always
+	 * its last bytes.  raw is where the word starts in the prompt. */
+	_Alignas(8) char ring[WRING];
+	const unsigned char *raw;
+	size_t		 rawmax;
 	size_t		 len;		/* folded length (1 byte per code point) */
 	uint16_t	 id;
 	uint64_t	 feat;
@@ -130,6 +132,8 @@ struct scan {
 #define ACTION_BITS (MR_FBIT(DESTRUCTIVE_ACTION) | MR_FBIT(SEND_ACTION) | \
 	MR_FBIT(PURCHASE_ACTION) | MR_FBIT(HIGH_IMPACT_EXTERNAL_ACTION))
 
+static unsigned char fold_nonascii(uint32_t cp);
+
 static bool
 ends_with(const struct word *w, const char *suf, size_t n)
 {
@@ -137,27 +141,52 @@ ends_with(const struct word *w, const char *suf, size_t n)
 
 	if (w->len < n)
 		return false;
-	if (w->len <= WHEAD) {
-		for (i = 0; i < n; i++)
-			if (w->head[w->len - n + i] != suf[i])
-				return false;
-		return true;
-	}
 	for (i = 0; i < n; i++)
-		if (w->tail[(w->len - n + i) % WTAIL] != suf[i])
+		if (w->ring[(w->len - n + i) % WRING] != suf[i])
 			return false;
 	return true;
+}
+
+/*
+ * The first N folded bytes of W into OUT (N <= 16).  A word longer than
+ * the ring has lost its start, so it is folded again from the prompt.
+ */
+static const char *
+word_head(const struct word *w, char *out, size_t n)
+{
+	const unsigned char *s = w->raw;
+	size_t avail = w->rawmax, k = 0, used;
+	uint32_t cp;
+
+	if (w->len <= WRING)
+		return w->ring;
+	while (k < n && avail > 0) {
+		if (*s < 0x80) {
+			out[k++] = (char)word_fold[*s];
+			s++;
+			avail--;
+			continue;
+		}
+		cp = mr_utf8_decode(s, avail, &used);
+		out[k++] = (char)(cp == 0x0130 ? 'i' : fold_nonascii(cp));
+		s += used;
+		avail -= used;
+	}
+	return out;
 }
 
 static bool
 starts_with(const struct word *w, const char *pre, size_t n)
 {
+	char buf[16];
+	const char *h;
 	size_t i;
 
-	if (w->len < n || n > WHEAD)
+	if (w->len < n || n > sizeof(buf))
 		return false;
+	h = word_head(w, buf, n);
 	for (i = 0; i < n; i++)
-		if (w->head[i] != pre[i])
+		if (h[i] != pre[i])
 			return false;
 	return true;
 }
@@ -185,8 +214,7 @@ benign_message_object(const struct word *w)
 static char
 last_byte(const struct word *w)
 {
-	return w->len <= WHEAD ? w->head[w->len - 1] :
-	    w->tail[(w->len - 1) % WTAIL];
+	return w->ring[(w->len - 1) % WRING];
 }
 
 static bool
@@ -228,7 +256,7 @@ rm_flags(const struct word *w)
 	if (w->len > 6)
 		return false;
 	for (i = 0; i < w->len; i++) {
-		switch (w->head[i]) {
+		switch (w->ring[i]) {
 		case 'r': case 'f':
 			rf = true;
 			break;
@@ -294,6 +322,9 @@ topic_word(struct scan *sc, const struct word *w, const struct sep *sp)
 {
 	bool risky, marked;
 
+	/* Once the request cannot be topic-only, nothing here matters. */
+	if (sc->lead < 0 || sc->disq)
+		return;
 	if (sp->sentence)
 		sc->disq = true;
 	if (sc->lead == 0) {
@@ -340,14 +371,21 @@ topic_word(struct scan *sc, const struct word *w, const struct sep *sp)
 		sc->intro_dist++;
 }
 
-/* True when no multi-word rule is waiting for the next word. */
+/* Roles of the previous word that any next word can complete. */
+#define PREV_NEEDS_NEXT (MR_R_MSG | MR_R_RM | MR_R_RESET | MR_R_EDIT | \
+	MR_R_DESCRIBE | MR_R_TO)
+
+/*
+ * True when a word with no role of its own cannot complete or continue any
+ * multi-word rule.  (Chains that need a role word next, such as "book a",
+ * "write a" or "across the", simply end.)
+ */
 static inline bool
 quiet(const struct scan *sc)
 {
-	return sc->prev_role == 0 && !sc->prev_dev_device &&
-	    sc->img_chain < 0 && !sc->edit_open && !sc->describe_open &&
-	    !sc->look_open && !sc->prev_look_at && sc->book == 0 &&
-	    !sc->code_verb2 && !sc->across2;
+	return (sc->prev_role & PREV_NEEDS_NEXT) == 0 &&
+	    !sc->prev_dev_device && sc->img_chain < 0 && !sc->edit_open &&
+	    !sc->describe_open && !sc->look_open && !sc->prev_look_at;
 }
 
 /* Feeds one complete word to every rule. */
@@ -363,24 +401,28 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 	w->id = 0;
 	w->feat = 0;
 	w->role = 0;
-	if (w->len <= MR_LEX_MAXLEN && w->len <= WHEAD) {
-		w->id = mr_lex_lookup(sc->lex, w->head, w->len);
+	if (w->len <= MR_LEX_MAXLEN) {
+		w->id = mr_lex_lookup(sc->lex, w->ring, w->len);
 		if (w->id) {
 			lw = &sc->lex->words[w->id];
 			w->feat = lw->feat;
 			w->role = lw->role;
 		}
 	}
-	if (w->id == 0 && quiet(sc)) {
-		/* Not a known word and no rule is waiting for one. */
-		if (sp->sentence)
-			sc->disq = true;
+	if (w->role == 0 && quiet(sc)) {
+		/* No rule waits for this word and it starts none. */
 		if (sc->lead == 0)
 			sc->lead = -1;
-		sc->last_risky_open = false;
-		if (sc->intro_dist < 100)
-			sc->intro_dist++;
-		sc->ids[sc->nwords % RING] = 0;
+		else if (sc->lead > 0)
+			topic_word(sc, w, sp);
+		sc->feat |= w->feat;
+		if (w->id && sc->lex->words[w->id].phrases)
+			check_phrases(sc, w, sp);
+		sc->book = 0;
+		sc->code_verb2 = false;
+		sc->across2 = false;
+		sc->prev_role = 0;
+		sc->ids[sc->nwords % RING] = w->id;
 		sc->seps[sc->nwords % RING] = sp->type;
 		sc->nwords++;
 		return;
@@ -496,8 +538,8 @@ sep_char(struct sep *sp, uint32_t cp, bool space)
 		sp->first_space = space;
 	if (space) {
 		sp->nspace += sp->nspace < UINT32_MAX;
-		if (sp->stop || cp == '\n' || cp == '\r' || cp == 0x2028 ||
-		    cp == 0x2029)
+		if (sp->stop || (cp != ' ' && (cp == '\n' || cp == '\r' ||
+		    cp == 0x2028 || cp == 0x2029)))
 			sp->sentence = true;
 	} else if (cp == '-')
 		sp->ndash += sp->ndash < UINT32_MAX;
@@ -531,18 +573,80 @@ sep_finish(struct sep *sp, bool first_word)
 static void
 word_reset(struct word *w)
 {
-	memset(w->head, 0, sizeof(w->head));
+	memset(w->ring, 0, 32);
 	w->len = 0;
 }
 
 static inline void
 word_add(struct word *w, unsigned char c)
 {
-	if (w->len < WHEAD)
-		w->head[w->len] = (char)c;
-	if (w->len >= WHEAD - WTAIL)
-		w->tail[w->len % WTAIL] = (char)c;
+	w->ring[w->len % WRING] = (char)c;
 	w->len++;
+}
+
+/*
+ * Eight bytes at a time (SWAR) on little-endian machines: which bytes are
+ * ASCII word characters, and the bytes folded to lower case.  Every lane
+ * is computed exactly on its own 7 bits, so no carry crosses a lane.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    (defined(__GNUC__) || defined(__clang__))
+#define MR_SWAR 1
+#define L8(c)	((uint64_t)(c) * 0x0101010101010101ULL)
+#define H8	L8(0x80)
+
+/* high bit of each lane set where the (7-bit) byte is >= C */
+#define GE(x7, c) (((x7) + L8(0x80 - (c))) & H8)
+
+static inline uint64_t
+swar_word(uint64_t x, uint64_t *upper)
+{
+	uint64_t x7 = x & L8(0x7f), y, digit, up, low, under;
+
+	digit = GE(x7, '0') & ~GE(x7, '9' + 1);
+	up = GE(x7, 'A') & ~GE(x7, 'Z' + 1);
+	low = GE(x7, 'a') & ~GE(x7, 'z' + 1);
+	y = x7 ^ L8('_');
+	under = ~(((y & L8(0x7f)) + L8(0x7f)) | y) & H8;
+	*upper = up & ~x;
+	return (digit | up | low | under) & ~x & H8;
+}
+#endif
+
+/*
+ * Consumes the run of ASCII word characters at S[*I] (the first one is
+ * known to be one) into W.
+ */
+static inline void
+word_run(struct word *w, const unsigned char *s, size_t len, size_t *ip)
+{
+	size_t i = *ip;
+	unsigned char fb;
+#ifdef MR_SWAR
+	uint64_t x, wm, up, keep;
+	unsigned run;
+
+	while (i + 8 <= len && w->len + 8 <= WRING) {
+		memcpy(&x, s + i, 8);
+		wm = swar_word(x, &up);
+		run = wm == H8 ? 8 : (unsigned)__builtin_ctzll(~wm & H8) >> 3;
+		keep = x | (up >> 2);
+		if (run < 8)
+			keep &= ((uint64_t)1 << (8 * run)) - 1;
+		memcpy(w->ring + w->len, &keep, 8);
+		w->len += run;
+		i += run;
+		if (run < 8) {
+			*ip = i;
+			return;
+		}
+	}
+#endif
+	while (i < len && (fb = word_fold[s[i]]) != 0) {
+		word_add(w, fb);
+		i++;
+	}
+	*ip = i;
 }
 
 /* Maps a non-ASCII word character to the byte it matches as, or 0x80. */
@@ -621,6 +725,8 @@ quote_char(struct scan *sc, uint32_t cp, bool prev_word,
 static void
 lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 {
+	static const struct sep one_space = { .type = MR_SEP_SPACE,
+		.first_space = true, .nspace = 1, .last = ' ' };
 	const unsigned char *s = (const unsigned char *)prompt;
 	struct word words[2], *w = &words[0];
 	struct sep sp;
@@ -638,14 +744,23 @@ lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 			if (!in_word) {
 				sep_finish(&sp, sc->nwords == 0);
 				word_reset(w);
+				w->raw = s + i;
+				w->rawmax = len - i;
 				in_word = true;
 			}
 			start = i;
-			do {
-				word_add(w, fb);
-				i++;
-			} while (i < len && (fb = word_fold[s[i]]) != 0);
+			word_run(w, s, len, &i);
 			cps += i - start;
+			if (i + 1 < len && s[i] == ' ' && word_fold[s[i + 1]]) {
+				/* one space between two words: the usual case */
+				END_WORD();
+				sp = one_space;
+				word_reset(w);
+				w->raw = s + i + 1;
+				w->rawmax = len - i - 1;
+				i++;
+				cps++;
+			}
 			continue;
 		}
 		if (s[i] < 0x80) {
@@ -674,6 +789,8 @@ lex_prompt(struct scan *sc, const char *prompt, size_t len, size_t *ncp)
 			if (!in_word) {
 				sep_finish(&sp, sc->nwords == 0);
 				word_reset(w);
+				w->raw = s + i - used;
+				w->rawmax = len - (i - used);
 				in_word = true;
 			}
 			word_add(w, fb);

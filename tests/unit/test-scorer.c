@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -271,6 +272,30 @@ test_long_prompts(void **state)
 	free(p);
 }
 
+/* Words longer than the lexer's 64-byte ring keep their prefix and suffix. */
+static void
+test_long_words(void **state)
+{
+	char buf[512];
+
+	(void)state;
+	snprintf(buf, sizeof(buf), "email format%0100d", 7);
+	assert_false(has(buf, MR_F_SEND_ACTION));
+	snprintf(buf, sizeof(buf), "email team%0100d", 7);
+	assert_true(has(buf, MR_F_SEND_ACTION));
+	snprintf(buf, sizeof(buf), "rm --recursive%0100d x", 7);
+	assert_true(has(buf, MR_F_DESTRUCTIVE_COMMAND));
+	snprintf(buf, sizeof(buf), "%0100drewrite a function", 7);
+	assert_true(has(buf, MR_F_CODING_INTENT));
+	snprintf(buf, sizeof(buf), "edit the x%0100dfile", 7);
+	assert_true(has(buf, MR_F_CODING_INTENT));
+	/* a long word that starts with non-ASCII letters */
+	snprintf(buf, sizeof(buf), "email \xc3\xa9%0100d", 7);
+	assert_true(has(buf, MR_F_SEND_ACTION));
+	snprintf(buf, sizeof(buf), "email \xc5\xbfummary%0100d", 7);
+	assert_false(has(buf, MR_F_SEND_ACTION));
+}
+
 static void
 test_destructive_commands(void **state)
 {
@@ -360,6 +385,7 @@ main(void)
 		cmocka_unit_test(test_unicode),
 		cmocka_unit_test(test_hostile_bytes),
 		cmocka_unit_test(test_long_prompts),
+		cmocka_unit_test(test_long_words),
 		cmocka_unit_test(test_destructive_commands),
 		cmocka_unit_test(test_topic_only),
 		cmocka_unit_test(test_normalisation),
