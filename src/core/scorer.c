@@ -441,58 +441,75 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 		sc->rule_action = true;
 	}
 
+	/*
+	 * Each group below is entered only when its rule could change
+	 * something: the guards are cheap supersets of the rules' conditions.
+	 */
+
 	/* book [a|an|the|my|our] flight */
-	if (sc->book && space && (w->role & MR_R_BOOK_OBJ)) {
-		sc->feat |= MR_FBIT(PURCHASE_ACTION);
-		sc->rule_action = true;
+	if (sc->book || (w->role & MR_R_BOOK)) {
+		if (sc->book && space && (w->role & MR_R_BOOK_OBJ)) {
+			sc->feat |= MR_FBIT(PURCHASE_ACTION);
+			sc->rule_action = true;
+		}
+		sc->book = (sc->book == 1 && space &&
+		    (w->role & MR_R_BOOK_DET)) ? 2 : 0;
+		if (w->role & MR_R_BOOK)
+			sc->book = 1;
 	}
-	sc->book = (sc->book == 1 && space && (w->role & MR_R_BOOK_DET)) ? 2 :
-	    0;
-	if (w->role & MR_R_BOOK)
-		sc->book = 1;
 
 	/* "order" is a purchase unless a non-purchase usage appears */
-	if (w->role & MR_R_ORDER) {
-		sc->order_seen = true;
-		if ((prev & MR_R_ORDER_PRE) && space)
+	if ((w->role | prev) & MR_R_ORDER) {
+		if (w->role & MR_R_ORDER) {
+			sc->order_seen = true;
+			if ((prev & MR_R_ORDER_PRE) && space)
+				sc->order_other = true;
+		}
+		if ((prev & MR_R_ORDER) && space &&
+		    (w->role & MR_R_ORDER_POST))
 			sc->order_other = true;
 	}
-	if ((prev & MR_R_ORDER) && space && (w->role & MR_R_ORDER_POST))
-		sc->order_other = true;
 
 	/*
 	 * write|create|implement|debug|refactor|fix [a|an|the] function and
 	 * across|throughout|all|many|multiple [the] files.  The suffix of the
 	 * word before is only looked at when this word could complete a rule.
 	 */
-	pv = pa = false;
-	if (space && sc->prev != NULL) {
-		if (w->role & (MR_R_CODE_NOUN | MR_R_ARTICLE))
-			pv = verb_suffix(sc->prev);
-		if (w->role & (MR_R_REPO_NOUN | MR_R_THE))
-			pa = across_suffix(sc->prev);
+	if ((w->role & (MR_R_CODE_NOUN | MR_R_ARTICLE | MR_R_REPO_NOUN |
+	    MR_R_THE)) || sc->code_verb2 || sc->across2) {
+		pv = pa = false;
+		if (space && sc->prev != NULL) {
+			if (w->role & (MR_R_CODE_NOUN | MR_R_ARTICLE))
+				pv = verb_suffix(sc->prev);
+			if (w->role & (MR_R_REPO_NOUN | MR_R_THE))
+				pa = across_suffix(sc->prev);
+		}
+		if ((pv || sc->code_verb2) && space &&
+		    (w->role & MR_R_CODE_NOUN))
+			sc->feat |= MR_FBIT(CODING_INTENT);
+		sc->code_verb2 = pv && space && (w->role & MR_R_ARTICLE);
+		if ((pa || sc->across2) && space && (w->role & MR_R_REPO_NOUN))
+			sc->feat |= MR_FBIT(MECHANICAL_WORK_INTENT) |
+			    MR_FBIT(REPO_WIDE_INTENT);
+		sc->across2 = pa && space && (w->role & MR_R_THE);
 	}
-	if ((pv || sc->code_verb2) && space && (w->role & MR_R_CODE_NOUN))
-		sc->feat |= MR_FBIT(CODING_INTENT);
-	sc->code_verb2 = pv && space && (w->role & MR_R_ARTICLE);
-	if ((pa || sc->across2) && space && (w->role & MR_R_REPO_NOUN))
-		sc->feat |= MR_FBIT(MECHANICAL_WORK_INTENT) |
-		    MR_FBIT(REPO_WIDE_INTENT);
-	sc->across2 = pa && space && (w->role & MR_R_THE);
 
 	/* edit .*file, describe .*image, look at .*screenshot */
-	if ((prev & MR_R_EDIT) && sp->first_space)
-		sc->edit_open = true;
-	if ((prev & MR_R_DESCRIBE) && sp->first_space)
-		sc->describe_open = true;
-	if (look_at_before && sp->first_space)
-		sc->look_open = true;
-	if (sc->edit_open && ENDS(w, "file"))
-		sc->feat |= MR_FBIT(CODING_INTENT);
-	if (sc->describe_open && ENDS(w, "image"))
-		sc->feat |= MR_FBIT(VISION_INTENT);
-	if (sc->look_open && ENDS(w, "screenshot"))
-		sc->feat |= MR_FBIT(VISION_INTENT);
+	if ((prev & (MR_R_EDIT | MR_R_DESCRIBE)) || look_at_before ||
+	    sc->edit_open || sc->describe_open || sc->look_open) {
+		if ((prev & MR_R_EDIT) && sp->first_space)
+			sc->edit_open = true;
+		if ((prev & MR_R_DESCRIBE) && sp->first_space)
+			sc->describe_open = true;
+		if (look_at_before && sp->first_space)
+			sc->look_open = true;
+		if (sc->edit_open && ENDS(w, "file"))
+			sc->feat |= MR_FBIT(CODING_INTENT);
+		if (sc->describe_open && ENDS(w, "image"))
+			sc->feat |= MR_FBIT(VISION_INTENT);
+		if (sc->look_open && ENDS(w, "screenshot"))
+			sc->feat |= MR_FBIT(VISION_INTENT);
+	}
 
 	/* generate|create|... (0-2 words) image(s)|picture(s)|... */
 	if (sc->img_chain >= 0) {
@@ -507,15 +524,19 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 		sc->img_chain = 0;
 
 	/* Ours: rm -rf, reset --hard, writes to a raw block device. */
-	if ((prev & MR_R_RM) && sep_space_dashes(sp) && rm_flags(w))
-		sc->feat |= MR_FBIT(DESTRUCTIVE_COMMAND);
-	if ((prev & MR_R_RESET) && sep_space_dashes(sp) && STARTS(w, "hard") &&
-	    w->len == 4)
-		sc->feat |= MR_FBIT(DESTRUCTIVE_COMMAND);
-	if (sc->prev_dev_device && sep_only_slash(sp) && block_device(w))
-		sc->feat |= MR_FBIT(DESTRUCTIVE_COMMAND);
-	sc->prev_dev_device = (w->role & MR_R_DEV) && sp->has_assign &&
-	    sp->last == '/';
+	if ((prev & (MR_R_RM | MR_R_RESET)) || sc->prev_dev_device ||
+	    (w->role & MR_R_DEV)) {
+		if ((prev & MR_R_RM) && sep_space_dashes(sp) && rm_flags(w))
+			sc->feat |= MR_FBIT(DESTRUCTIVE_COMMAND);
+		if ((prev & MR_R_RESET) && sep_space_dashes(sp) &&
+		    STARTS(w, "hard") && w->len == 4)
+			sc->feat |= MR_FBIT(DESTRUCTIVE_COMMAND);
+		if (sc->prev_dev_device && sep_only_slash(sp) &&
+		    block_device(w))
+			sc->feat |= MR_FBIT(DESTRUCTIVE_COMMAND);
+		sc->prev_dev_device = (w->role & MR_R_DEV) && sp->has_assign &&
+		    sp->last == '/';
+	}
 
 	sc->prev_role = w->role;
 	sc->ids[sc->nwords % RING] = w->id;
