@@ -388,45 +388,22 @@ quiet(const struct scan *sc)
 	    !sc->describe_open && !sc->look_open && !sc->prev_look_at;
 }
 
-/* Feeds one complete word to every rule. */
-static inline void
-on_word(struct scan *sc, struct word *w, const struct sep *sp)
+#if defined(__GNUC__) || defined(__clang__)
+#define MR_HOT_INLINE	inline __attribute__((always_inline))
+#define MR_NOINLINE	__attribute__((noinline))
+#else
+#define MR_HOT_INLINE	inline
+#define MR_NOINLINE
+#endif
+
+/* The rules for a word that has a role or follows one (out of line). */
+static MR_NOINLINE void
+on_word_rules(struct scan *sc, struct word *w, const struct sep *sp)
 {
-	const struct mr_lex_word *lw;
 	bool space = sp->type == MR_SEP_SPACE;
 	bool look_at_before = sc->prev_look_at;
 	uint32_t prev = sc->prev_role;
 	bool pv, pa;
-
-	w->id = 0;
-	w->feat = 0;
-	w->role = 0;
-	if (w->len <= MR_LEX_MAXLEN) {
-		w->id = mr_lex_lookup(sc->lex, w->ring, w->len);
-		if (w->id) {
-			lw = &sc->lex->words[w->id];
-			w->feat = lw->feat;
-			w->role = lw->role;
-		}
-	}
-	if (w->role == 0 && quiet(sc)) {
-		/* No rule waits for this word and it starts none. */
-		if (sc->lead == 0)
-			sc->lead = -1;
-		else if (sc->lead > 0)
-			topic_word(sc, w, sp);
-		sc->feat |= w->feat;
-		if (w->id && sc->lex->words[w->id].phrases)
-			check_phrases(sc, w, sp);
-		sc->book = 0;
-		sc->code_verb2 = false;
-		sc->across2 = false;
-		sc->prev_role = 0;
-		sc->ids[sc->nwords % RING] = w->id;
-		sc->seps[sc->nwords % RING] = sp->type;
-		sc->nwords++;
-		return;
-	}
 	topic_word(sc, w, sp);
 	sc->feat |= w->feat;
 	if (w->role & MR_R_EMAIL_MENTION)
@@ -542,6 +519,45 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 	sc->ids[sc->nwords % RING] = w->id;
 	sc->seps[sc->nwords % RING] = sp->type;
 	sc->nwords++;
+}
+
+/* Feeds one complete word to every rule. */
+static MR_HOT_INLINE void
+on_word(struct scan *sc, struct word *w, const struct sep *sp)
+{
+	const struct mr_lex_word *lw;
+
+	w->id = 0;
+	w->feat = 0;
+	w->role = 0;
+	if (w->len <= MR_LEX_MAXLEN) {
+		w->id = mr_lex_lookup(sc->lex, w->ring, w->len);
+		if (w->id) {
+			lw = &sc->lex->words[w->id];
+			w->feat = lw->feat;
+			w->role = lw->role;
+		}
+	}
+	if (w->role == 0 && quiet(sc)) {
+		/* No rule waits for this word and it starts none. */
+		if (sc->lead == 0)
+			sc->lead = -1;
+		else if (sc->lead > 0)
+			topic_word(sc, w, sp);
+		sc->feat |= w->feat;
+		if (w->id && sc->lex->words[w->id].phrases)
+			check_phrases(sc, w, sp);
+		sc->book = 0;
+		sc->code_verb2 = false;
+		sc->across2 = false;
+		sc->prev_role = 0;
+		sc->ids[sc->nwords % RING] = w->id;
+		sc->seps[sc->nwords % RING] = sp->type;
+		sc->nwords++;
+		return;
+	}
+	on_word_rules(sc, w, sp);
+
 }
 
 static inline void
