@@ -50,7 +50,7 @@ fi
 	echo "    \"dispatch_plan_json\": $d3,"
 	echo "    \"validate_config_json\": $d4,"
 	echo "    \"decide_json_hyperfine_median\": ${hf:-null},"
-	echo "    \"target\": 5, \"reference\": 160"
+	echo "    \"target\": 5, \"met\": $(awk -v a="$d2" 'BEGIN { print (a <= 5) ? "true" : "false" }'), \"reference\": 160"
 	echo "  }"
 	echo "}"
 } | tee "$out"
