@@ -114,7 +114,11 @@ $(B)/tests/corpus-check: tests/tools/corpus-check.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-units: $(UNIT_BINS) $(B)/tests/corpus-check
+$(B)/tests/score-lines: tests/tools/score-lines.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+units: $(UNIT_BINS) $(B)/tests/corpus-check $(B)/tests/score-lines
 
 # The README's test command. deps first, so a fresh Debian machine works.
 check: deps

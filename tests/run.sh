@@ -37,7 +37,9 @@ suite() {	# suite NAME CMD...
 		tail -n 20 "$out" | sed 's/^/    /'
 	fi
 	printf '%-40s %s\n' "$name" "$(grep -c '^ok ' "$out") ok, $(grep -c '^not ok ' "$out") failed"
-	[ "$name" = corpus ] && grep '^#' "$out" | sed 's/^/  /'
+	case $name in
+	corpus | differential) grep '^#' "$out" | sed 's/^/  /' ;;
+	esac
 	return 0
 }
 
@@ -47,6 +49,12 @@ for t in "$B"/tests/test-*; do
 done
 suite corpus "$B/tests/corpus-check" tests/fixtures/routing-corpus.jsonl \
     docs/routing-differences.md
+# The scorer against a Python model of the reference (when python3 exists).
+if command -v python3 >/dev/null 2>&1; then
+	suite differential python3 tests/diff/run.py "$B/tests/score-lines" 5000 1 20
+else
+	echo "differential                             skipped (no python3)"
+fi
 for t in tests/cli/t-*.sh; do
 	[ -f "$t" ] || continue
 	suite "cli/$(basename "$t" .sh)" sh "$t"

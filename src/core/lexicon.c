@@ -38,8 +38,10 @@ static const struct {
 	{ F(MULTI_STEP_REASONING), 0,
 	  "architecture architect design plan strategy roadmap tradeoff "
 	  "tradeoffs rollout migration system" },
+	/* "scalab" and "concurren" only ever match as those literal words */
 	{ F(ARCHITECTURE), 0,
-	  "distributed architecture consensus throughput backpressure" },
+	  "distributed architecture consensus throughput backpressure scalab "
+	  "concurren" },
 	{ F(FILE_INTENT), 0,
 	  "file files folder directory write edit create patch" },
 	{ F(EMAIL_INTENT), 0, "emails mail inbox" },
@@ -72,7 +74,7 @@ static const struct {
 	  "financial finance tax taxes investment invest liability loan "
 	  "insurance bank trading stock portfolio payment invoice refund" },
 	{ F(PRODUCTION), 0, "production prod" },
-	{ F(SECURITY), 0, "exploit malware xss csrf breach" },
+	{ F(SECURITY), 0, "exploit malware xss csrf breach vulnerabilit" },
 	{ F(PII), 0,
 	  "ssn ssns passport passports password passwords secret secrets" },
 	{ F(DESTRUCTIVE_ACTION), 0,
