@@ -38,7 +38,9 @@ enum {
 	MR_R_TOPIC_DISQ = 1u << 24,	/* and, then, my, run, ... */
 	MR_R_HOW = 1u << 25,
 	MR_R_WORKS = 1u << 26,
-	MR_R_TO = 1u << 27
+	MR_R_TO = 1u << 27,
+	MR_R_TOPIC_CONJ = 1u << 28,	/* and, or, but, plus: end a title */
+	MR_R_BETWEEN = 1u << 29		/* between X and Y */
 };
 
 /* Separator before a word. */

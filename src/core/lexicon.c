@@ -130,16 +130,18 @@ static const struct {
 	{ 0, MR_R_TOPIC_INTRO,
 	  "film movie book novel song show series album game play episode "
 	  "band word term verb keyword concept meaning definition phrase title "
-	  "character plot" },
+	  "character plot between" },
+	{ 0, MR_R_BETWEEN, "between" },
+	{ 0, MR_R_TOPIC_CONJ, "and or but plus" },
 	{ 0, MR_R_TOPIC_NOUN,
 	  "command commands function method statement keyword button option "
 	  "flag operation operator algorithm sort conflict conflicts request "
 	  "event hook endpoint query clause syntax semantics notification "
 	  "notifications menu down zone policy" },
 	{ 0, MR_R_TOPIC_DISQ,
-	  "and then also after afterwards next finally plus or but before once "
-	  "so now immediately instead run execute perform go proceed actually "
-	  "my our me us mine yours your their" },
+	  "then also after afterwards next finally before once so now "
+	  "immediately instead run execute perform go proceed actually my our "
+	  "me us mine yours your their" },
 	{ 0, MR_R_HOW, "how" },
 	{ 0, MR_R_WORKS, "works work worked" },
 	{ 0, MR_R_TO, "to" },

@@ -126,6 +126,7 @@ struct scan {
 	bool		 last_risky_open;	/* last word risky and unmarked */
 	bool		 last_risky_how;	/* ... counted in pending_how */
 	size_t		 intro_dist;	/* words since a topic introducer */
+	bool		 intro_between;	/* ... and it was "between" */
 	size_t		 nrisky, unmarked, pending_how;
 };
 
@@ -365,8 +366,12 @@ topic_word(struct scan *sc, const struct word *w, const struct sep *sp)
 	}
 	if (w->role & MR_R_HOW)
 		sc->after_how = true;
-	if (w->role & MR_R_TOPIC_INTRO)
+	if (w->role & MR_R_TOPIC_INTRO) {
 		sc->intro_dist = 0;
+		sc->intro_between = (w->role & MR_R_BETWEEN) != 0;
+	} else if ((w->role & MR_R_TOPIC_CONJ) &&
+	    !(sc->intro_between && sc->intro_dist < 2))
+		sc->intro_dist = 100;	/* a conjunction ends a title */
 	else if (sc->intro_dist < 100)
 		sc->intro_dist++;
 }
@@ -877,6 +882,7 @@ mr_score(const struct mr_scoring *s, const char *prompt, size_t len,
 	memset(&sc, 0, sizeof(sc));
 	sc.lex = mr_lexicon();
 	sc.img_chain = -1;
+	sc.intro_dist = 100;	/* no title word seen */
 	if (prompt == NULL)
 		len = 0;
 	lex_prompt(&sc, prompt, len, &ncp);

@@ -335,6 +335,10 @@ test_topic_only(void **state)
 		"What is a merge sort?",
 		"please explain how git push works",
 		"Explain the \xe2\x80\x9csend\xe2\x80\x9d function",
+		"Explain the difference between DELETE and TRUNCATE in SQL",
+		"What is the difference between git merge and git rebase?",
+		"Compare `merge` and `rebase`",
+		"Explain `git push` or `git pull`",
 	};
 	static const char *action[] = {
 		"explain how to delete a branch",
@@ -347,6 +351,13 @@ test_topic_only(void **state)
 		"explain how to book a flight",
 		"What does the drop command do\nDrop the table",
 		"Explain how push works and push",
+		"explain delete all files",
+		"what delete does",
+		"Describe the book Drop and drop it",
+		"Explain the film Purge and purge the cache",
+		"Compare `merge` and merge the branch",
+		"Explain the difference between delete and then delete it",
+		"What is the word purge or purge them",
 	};
 	size_t i;
 
