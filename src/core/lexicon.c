@@ -142,8 +142,8 @@ static const struct {
 	  "then also after afterwards next finally before once so now "
 	  "immediately instead run execute perform go proceed actually my our "
 	  "me us mine yours your their" },
-	{ 0, MR_R_HOW, "how" },
-	{ 0, MR_R_WORKS, "works work worked" },
+	{ 0, MR_R_HOW, "how what" },
+	{ 0, MR_R_WORKS, "works work worked does do did means mean meant" },
 	{ 0, MR_R_TO, "to" },
 };
 

@@ -122,7 +122,9 @@ struct scan {
 	bool		 disq;		/* something makes it a real request */
 	bool		 in_quote;	/* inside `...`, "...", '...' */
 	bool		 rule_action;	/* an action found by a multi-word rule */
-	bool		 after_how;
+	bool		 after_how;	/* after "how" or "what" */
+	bool		 how_blocked;	/* a conjunction after a pending word */
+	size_t		 first_pending;	/* word index of the first pending */
 	bool		 last_risky_open;	/* last word risky and unmarked */
 	bool		 last_risky_how;	/* ... counted in pending_how */
 	size_t		 intro_dist;	/* words since a topic introducer */
@@ -345,8 +347,8 @@ topic_word(struct scan *sc, const struct word *w, const struct sep *sp)
 			sc->unmarked--;
 	}
 	sc->last_risky_open = false;
-	if ((w->role & MR_R_WORKS) && sc->after_how)
-		sc->pending_how = 0;
+	if ((w->role & MR_R_TOPIC_CONJ) && sc->pending_how > 0)
+		sc->how_blocked = true;
 
 	risky = (w->feat & ACTION_BITS) != 0;
 	if (risky) {
@@ -358,8 +360,8 @@ topic_word(struct scan *sc, const struct word *w, const struct sep *sp)
 		if (!marked) {
 			sc->last_risky_open = true;
 			sc->last_risky_how = sc->after_how;
-			if (sc->after_how)
-				sc->pending_how++;
+			if (sc->after_how && sc->pending_how++ == 0)
+				sc->first_pending = sc->nwords;
 			else
 				sc->unmarked++;
 		}
@@ -895,6 +897,14 @@ mr_score(const struct mr_scoring *s, const char *prompt, size_t len,
 		f |= MR_FBIT(PURCHASE_ACTION);
 		sc.rule_action = true;
 	}
+	/*
+	 * "how git push works", "what git merge does": the risky words after
+	 * how/what are the subject when the prompt ends with such a verb
+	 * within two words of them, with no conjunction in between.
+	 */
+	if (sc.pending_how > 0 && (sc.prev_role & MR_R_WORKS) &&
+	    !sc.how_blocked && sc.nwords - 1 - sc.first_pending <= 2)
+		sc.pending_how = 0;
 	/* Ours: a request only about a risky word is not that action. */
 	if (sc.lead == 1 && !sc.disq && !sc.in_quote && !sc.rule_action &&
 	    sc.nrisky > 0 && sc.unmarked == 0 && sc.pending_how == 0 &&

@@ -339,6 +339,12 @@ test_topic_only(void **state)
 		"What is the difference between git merge and git rebase?",
 		"Compare `merge` and `rebase`",
 		"Explain `git push` or `git pull`",
+		"Explain what git push does",
+		"how does git push work",
+		"What does git merge do?",
+		"what does git push --force do",
+		"Explain how git push works",
+		"what delete does",
 	};
 	static const char *action[] = {
 		"explain how to delete a branch",
@@ -352,12 +358,17 @@ test_topic_only(void **state)
 		"What does the drop command do\nDrop the table",
 		"Explain how push works and push",
 		"explain delete all files",
-		"what delete does",
 		"Describe the book Drop and drop it",
 		"Explain the film Purge and purge the cache",
 		"Compare `merge` and merge the branch",
 		"Explain the difference between delete and then delete it",
 		"What is the word purge or purge them",
+		"how can I wipe the disk and have it work",
+		"how do I delete files it works",
+		"how does it work, delete the logs",
+		"what should I delete and do",
+		"how works delete",
+		"what delete",
 	};
 	size_t i;
 
