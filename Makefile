@@ -56,6 +56,9 @@ MR_CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-p
 LDFLAGS    += -fsanitize=$(SANITIZE)
 endif
 LIBS       := $(PKG_LIBS) -lm -lpthread
+ifeq ($(shell uname -s),Linux)
+LIBS       += -ldl
+endif
 
 ifeq ($(V),1)
 Q :=
