@@ -1,0 +1,284 @@
+/*
+ * Unit tests for model discovery, on fixture trees with synthetic GGUF
+ * files.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mr/scan.h"
+#include "mr/util.h"
+
+#include "gguf-writer.h"
+
+static char root[64];
+
+/* What the callbacks saw. */
+struct seen {
+	struct mr_model	 models[32];
+	size_t		 n;
+	struct mr_strlist warnings;
+};
+
+static void
+on_model(void *ctx, const struct mr_model *m)
+{
+	struct seen *s = ctx;
+	struct mr_model *c;
+	size_t i;
+
+	assert_true(s->n < 32);
+	c = &s->models[s->n++];
+	*c = *m;
+	c->name = mr_xstrdup(m->name);
+	memset(&c->paths, 0, sizeof(c->paths));
+	for (i = 0; i < m->paths.n; i++)
+		mr_strlist_push(&c->paths, m->paths.v[i]);
+}
+
+static void
+on_warning(void *ctx, const char *msg)
+{
+	mr_strlist_push(&((struct seen *)ctx)->warnings, msg);
+}
+
+static void
+seen_release(struct seen *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		mr_model_release(&s->models[i]);
+	mr_strlist_clear(&s->warnings);
+}
+
+static const struct mr_model *
+find(const struct seen *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->models[i].name, name) == 0)
+			return &s->models[i];
+	fail_msg("no model %s", name);
+	return NULL;
+}
+
+static bool
+warned(const struct seen *s, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < s->warnings.n; i++)
+		if (strstr(s->warnings.v[i], needle) != NULL)
+			return true;
+	return false;
+}
+
+static void
+mkdirs(const char *rel)
+{
+	char full[512], *p;
+
+	snprintf(full, sizeof(full), "%s/%s", root, rel);
+	for (p = full + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		mkdir(full, 0755);
+		*p = '/';
+	}
+	mkdir(full, 0755);
+}
+
+static char *
+at(const char *rel)
+{
+	return mr_xasprintf("%s/%s", root, rel);
+}
+
+static void
+write_text(const char *rel, const char *text)
+{
+	char *p = at(rel);
+	FILE *fp = fopen(p, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	free(p);
+}
+
+/* A small model file: ARCH, trained context CTX, optional template. */
+static void
+write_gguf(const char *rel, const char *arch, uint32_t ctx, int ftype,
+    const char *tmpl)
+{
+	struct gw g;
+	char key[64], *p = at(rel);
+
+	gw_begin(&g, 3, 0);
+	kv_str(&g, "general.architecture", arch);
+	kv_str(&g, "general.size_label", "8B");
+	if (ftype >= 0)
+		kv_u32(&g, "general.file_type", (uint32_t)ftype);
+	snprintf(key, sizeof(key), "%s.context_length", arch);
+	kv_u32(&g, key, ctx);
+	if (tmpl)
+		kv_str(&g, "tokenizer.chat_template", tmpl);
+	gw_end(&g);
+	/* pad, so sizes differ from the header length */
+	mr_buf_addstr(&g.b, "................................");
+	assert_int_equal(gw_write(&g, p), 0);
+	mr_buf_release(&g.b);
+	free(p);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/mr-scan-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+static void
+test_lmstudio(void **state)
+{
+	struct seen s;
+	struct mr_scan_cb cb = { on_model, on_warning, &s };
+	const struct mr_model *m;
+	char *models = at("models"), *a, *b;
+	struct stat st1, st2;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	mkdirs("models/lmstudio-community/Qwen3-8B-GGUF");
+	write_gguf("models/lmstudio-community/Qwen3-8B-GGUF/Qwen3-8B-Q4_K_M.gguf",
+	    "qwen3", 40960, 15, "{% if tools %}{{ tools }}{% endif %}");
+	write_gguf("models/lmstudio-community/Qwen3-8B-GGUF/mmproj-F16.gguf",
+	    "clip", 0, 1, NULL);
+	mkdirs("models/unsloth/Big-GGUF");
+	write_gguf("models/unsloth/Big-GGUF/Big-Q8_0-00001-of-00002.gguf",
+	    "llama", 131072, -1, "plain");
+	write_gguf("models/unsloth/Big-GGUF/Big-Q8_0-00002-of-00002.gguf",
+	    "llama", 131072, -1, "plain");
+	mkdirs("models/mlx-community/Llama-3.2-3B-Instruct-4bit");
+	write_text("models/mlx-community/Llama-3.2-3B-Instruct-4bit/config.json",
+	    "{\"model_type\": \"llama\", \"max_position_embeddings\": 131072,"
+	    " \"quantization\": {\"group_size\": 64, \"bits\": 4}}");
+	write_text("models/mlx-community/Llama-3.2-3B-Instruct-4bit/"
+	    "model.safetensors", "weights");
+	/* too shallow: LM Studio ignores these */
+	write_gguf("models/stray.gguf", "llama", 4096, -1, NULL);
+	mkdirs("models/pub");
+	write_gguf("models/pub/shallow.gguf", "llama", 4096, -1, NULL);
+	/* a broken link, a loop and garbage */
+	mkdirs("models/bad/repo");
+	a = at("models/bad/repo/gone.gguf");
+	assert_int_equal(symlink("/nonexistent/x.gguf", a), 0);
+	free(a);
+	a = at("models/bad/repo/loop.gguf");
+	assert_int_equal(symlink(a, a), 0);
+	free(a);
+	write_text("models/bad/repo/garbage.gguf", "this is not GGUF at all");
+
+	mr_scan_lmstudio(models, &cb);
+
+	assert_int_equal(s.n, 4);
+	m = find(&s, "lmstudio-community/Qwen3-8B-GGUF/Qwen3-8B-Q4_K_M.gguf");
+	assert_int_equal(m->source, MR_SRC_LMSTUDIO);
+	assert_int_equal(m->format, MR_FMT_GGUF);
+	assert_string_equal(m->arch, "qwen3");
+	assert_int_equal(m->context_length, 40960);
+	assert_string_equal(m->quant, "Q4_K_M");
+	assert_string_equal(m->size_label, "8B");
+	assert_int_equal(m->tools, 1);
+	assert_true(m->has_projector);
+	assert_int_equal(m->shards, 1);
+
+	m = find(&s, "unsloth/Big-GGUF/Big-Q8_0");
+	assert_int_equal(m->shards, 2);
+	assert_int_equal(m->paths.n, 2);
+	a = m->paths.v[0];
+	b = m->paths.v[1];
+	assert_int_equal(stat(a, &st1), 0);
+	assert_int_equal(stat(b, &st2), 0);
+	assert_int_equal(m->size_bytes, (uint64_t)(st1.st_size + st2.st_size));
+	/* no file_type key: the name says Q8_0 */
+	assert_string_equal(m->quant, "Q8_0");
+	assert_int_equal(m->tools, 0);
+	assert_false(m->has_projector);
+
+	m = find(&s, "mlx-community/Llama-3.2-3B-Instruct-4bit");
+	assert_int_equal(m->format, MR_FMT_MLX);
+	assert_int_equal(m->context_length, 131072);
+	assert_string_equal(m->quant, "4bit");
+	assert_string_equal(m->arch, "llama");
+
+	/* garbage is still a file on disk: reported, with a warning */
+	m = find(&s, "bad/repo/garbage.gguf");
+	assert_int_equal(m->tools, -1);
+	assert_int_equal(m->context_length, 0);
+	assert_true(warned(&s, "not a GGUF file"));
+	assert_true(warned(&s, "broken symbolic link"));
+	assert_true(warned(&s, "symbolic link loop"));
+
+	seen_release(&s);
+	free(models);
+}
+
+static void
+test_missing_shard_and_empty(void **state)
+{
+	struct seen s;
+	struct mr_scan_cb cb = { on_model, on_warning, &s };
+	char *models = at("models");
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	/* a folder that does not exist is no error */
+	mr_scan_lmstudio(models, &cb);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(s.warnings.n, 0);
+
+	mkdirs("models/p/r");
+	write_gguf("models/p/r/M-00001-of-00003.gguf", "llama", 8192, -1, NULL);
+	write_gguf("models/p/r/M-00003-of-00003.gguf", "llama", 8192, -1, NULL);
+	mr_scan_lmstudio(models, &cb);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.models[0].shards, 2);
+	assert_true(warned(&s, "missing shards"));
+	seen_release(&s);
+	free(models);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_lmstudio, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_shard_and_empty,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
