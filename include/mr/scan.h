@@ -57,6 +57,13 @@ struct mr_scan_cb {
 /* LM Studio: MODELS/<publisher>/<repo>/ (GGUF files, MLX folders). */
 void	 mr_scan_lmstudio(const char *models_dir, const struct mr_scan_cb *cb);
 
+/*
+ * Ollama: MODELS/manifests/<host>/<namespace>/<model>/<tag>, each
+ * resolved to its GGUF blob; num_ctx from the params blob is the
+ * configured context.
+ */
+void	 mr_scan_ollama(const char *models_dir, const struct mr_scan_cb *cb);
+
 void	 mr_model_release(struct mr_model *m);
 
 #endif

@@ -107,7 +107,8 @@ scan_stat(const char *path, struct stat *st, const struct mr_scan_cb *cb)
 	if (errno == ELOOP)
 		scan_warn(cb, "%s: a symbolic link loop%s", path, "");
 	else if (errno == ENOENT)
-		scan_warn(cb, "%s: a broken symbolic link%s", path, "");
+		scan_warn(cb, "%s: does not exist (a broken link?)%s", path,
+		    "");
 	else
 		scan_warn(cb, "%s: %s", path, strerror(errno));
 	return -1;

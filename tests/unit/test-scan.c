@@ -239,7 +239,7 @@ test_lmstudio(void **state)
 	assert_int_equal(m->tools, -1);
 	assert_int_equal(m->context_length, 0);
 	assert_true(warned(&s, "not a GGUF file"));
-	assert_true(warned(&s, "broken symbolic link"));
+	assert_true(warned(&s, "does not exist (a broken link?)"));
 	assert_true(warned(&s, "symbolic link loop"));
 
 	seen_release(&s);
@@ -271,6 +271,61 @@ test_missing_shard_and_empty(void **state)
 	free(models);
 }
 
+#define HEX1 "1111111111111111111111111111111111111111111111111111111111111111"
+#define HEX2 "2222222222222222222222222222222222222222222222222222222222222222"
+#define HEX3 "3333333333333333333333333333333333333333333333333333333333333333"
+#define HEX4 "4444444444444444444444444444444444444444444444444444444444444444"
+
+static void
+test_ollama(void **state)
+{
+	struct seen s;
+	struct mr_scan_cb cb = { on_model, on_warning, &s };
+	const struct mr_model *m;
+	char *models = at("ollama");
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	mkdirs("ollama/blobs");
+	mkdirs("ollama/manifests/registry.ollama.ai/library/qwen3");
+	mkdirs("ollama/manifests/hf.co/unsloth/Qwen3-8B-GGUF");
+	write_gguf("ollama/blobs/sha256-" HEX1, "qwen3", 40960, 15,
+	    "{{ if .Tools }}tools{{ end }}");
+	write_text("ollama/blobs/sha256-" HEX2, "{\"num_ctx\": 65536}");
+	write_text("ollama/blobs/sha256-" HEX3,
+	    "{\"model_format\":\"gguf\",\"file_type\":\"Q4_K_M\","
+	    "\"model_type\":\"8.2B\"}");
+	write_text("ollama/manifests/registry.ollama.ai/library/qwen3/8b",
+	    "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:" HEX3
+	    "\",\"size\":100},\"layers\":["
+	    "{\"mediaType\":\"application/vnd.ollama.image.model\","
+	    "\"digest\":\"sha256:" HEX1 "\",\"size\":5000000000},"
+	    "{\"mediaType\":\"application/vnd.ollama.image.params\","
+	    "\"digest\":\"sha256:" HEX2 "\",\"size\":20}]}");
+	/* a manifest whose model blob is gone, and a garbage one */
+	write_text("ollama/manifests/hf.co/unsloth/Qwen3-8B-GGUF/Q4_K_M",
+	    "{\"layers\":[{\"mediaType\":\"application/vnd.ollama.image."
+	    "model\",\"digest\":\"sha256:" HEX4 "\",\"size\":1}]}");
+	write_text("ollama/manifests/registry.ollama.ai/library/qwen3/bad",
+	    "<html>not json</html>");
+
+	mr_scan_ollama(models, &cb);
+
+	assert_int_equal(s.n, 1);
+	m = find(&s, "qwen3:8b");
+	assert_int_equal(m->source, MR_SRC_OLLAMA);
+	assert_string_equal(m->arch, "qwen3");
+	assert_int_equal(m->context_length, 40960);
+	assert_int_equal(m->configured_context, 65536);
+	assert_string_equal(m->quant, "Q4_K_M");
+	assert_int_equal(m->size_bytes, 5000000120ULL);
+	assert_int_equal(m->tools, 1);
+	assert_true(warned(&s, "sha256-" HEX4 ": does not exist"));
+	assert_true(warned(&s, "bad: manifest is not a JSON object"));
+	seen_release(&s);
+	free(models);
+}
+
 int
 main(void)
 {
@@ -278,6 +333,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lmstudio, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_shard_and_empty,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ollama, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
