@@ -64,6 +64,13 @@ void	 mr_scan_lmstudio(const char *models_dir, const struct mr_scan_cb *cb);
  */
 void	 mr_scan_ollama(const char *models_dir, const struct mr_scan_cb *cb);
 
+/*
+ * Hugging Face cache: CACHE/models--<org>--<name>/snapshots/<revision>/
+ * (the revision refs/main names, else the first), files resolved through
+ * their blob links, first-level subfolders included.
+ */
+void	 mr_scan_hf_cache(const char *cache_dir, const struct mr_scan_cb *cb);
+
 void	 mr_model_release(struct mr_model *m);
 
 #endif

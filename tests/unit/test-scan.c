@@ -326,6 +326,84 @@ test_ollama(void **state)
 	free(models);
 }
 
+static void
+link_rel(const char *target, const char *rel)
+{
+	char *p = at(rel);
+
+	assert_int_equal(symlink(target, p), 0);
+	free(p);
+}
+
+static void
+test_hf_cache(void **state)
+{
+	struct seen s;
+	struct mr_scan_cb cb = { on_model, on_warning, &s };
+	const struct mr_model *m;
+	char *hub = at("hub"), *blob;
+	struct stat st;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	mkdirs("hub/models--unsloth--Qwen3-8B-GGUF/blobs");
+	mkdirs("hub/models--unsloth--Qwen3-8B-GGUF/refs");
+	mkdirs("hub/models--unsloth--Qwen3-8B-GGUF/snapshots/rev1");
+	mkdirs("hub/models--unsloth--Qwen3-8B-GGUF/snapshots/rev2/Q8_0");
+	write_gguf("hub/models--unsloth--Qwen3-8B-GGUF/blobs/aaa", "qwen3",
+	    40960, 15, "tool_call");
+	write_gguf("hub/models--unsloth--Qwen3-8B-GGUF/blobs/bbb", "qwen3",
+	    40960, 7, NULL);
+	write_gguf("hub/models--unsloth--Qwen3-8B-GGUF/blobs/ccc", "qwen3",
+	    40960, 7, NULL);
+	write_text("hub/models--unsloth--Qwen3-8B-GGUF/blobs/ddd.incomplete",
+	    "partial");
+	write_text("hub/models--unsloth--Qwen3-8B-GGUF/refs/main", "rev2\n");
+	link_rel("../../blobs/aaa", "hub/models--unsloth--Qwen3-8B-GGUF/"
+	    "snapshots/rev1/Qwen3-8B-Q4_K_M.gguf");
+	link_rel("../../blobs/aaa", "hub/models--unsloth--Qwen3-8B-GGUF/"
+	    "snapshots/rev2/Qwen3-8B-Q4_K_M.gguf");
+	link_rel("../../../blobs/bbb", "hub/models--unsloth--Qwen3-8B-GGUF/"
+	    "snapshots/rev2/Q8_0/Qwen3-8B-Q8_0-00001-of-00002.gguf");
+	link_rel("../../../blobs/ccc", "hub/models--unsloth--Qwen3-8B-GGUF/"
+	    "snapshots/rev2/Q8_0/Qwen3-8B-Q8_0-00002-of-00002.gguf");
+	link_rel("../../blobs/zzz", "hub/models--unsloth--Qwen3-8B-GGUF/"
+	    "snapshots/rev2/broken.gguf");
+	mkdirs("hub/models--mlx-community--Qwen3-4B-4bit/snapshots/r1");
+	write_text("hub/models--mlx-community--Qwen3-4B-4bit/snapshots/r1/"
+	    "config.json", "{\"model_type\":\"qwen3\",\"text_config\":"
+	    "{\"max_position_embeddings\":40960},\"quantization\":"
+	    "{\"bits\":4}}");
+	write_text("hub/models--mlx-community--Qwen3-4B-4bit/snapshots/r1/"
+	    "model.safetensors", "w");
+	mkdirs("hub/datasets--x--y/snapshots/r/data");
+	mkdirs("hub/.locks");
+
+	mr_scan_hf_cache(hub, &cb);
+
+	assert_int_equal(s.n, 3);
+	m = find(&s, "unsloth/Qwen3-8B-GGUF/Qwen3-8B-Q4_K_M.gguf");
+	assert_int_equal(m->source, MR_SRC_HF_CACHE);
+	assert_int_equal(m->tools, 1);
+	assert_string_equal(m->quant, "Q4_K_M");
+	/* the revision refs/main names */
+	assert_non_null(strstr(m->paths.v[0], "/snapshots/rev2/"));
+	blob = at("hub/models--unsloth--Qwen3-8B-GGUF/blobs/aaa");
+	assert_int_equal(stat(blob, &st), 0);
+	assert_int_equal(m->size_bytes, (uint64_t)st.st_size);
+	free(blob);
+	m = find(&s, "unsloth/Qwen3-8B-GGUF/Q8_0/Qwen3-8B-Q8_0");
+	assert_int_equal(m->shards, 2);
+	assert_string_equal(m->quant, "Q8_0");
+	m = find(&s, "mlx-community/Qwen3-4B-4bit");
+	assert_int_equal(m->format, MR_FMT_MLX);
+	assert_int_equal(m->context_length, 40960);
+	assert_string_equal(m->quant, "4bit");
+	assert_true(warned(&s, "broken.gguf: does not exist"));
+	seen_release(&s);
+	free(hub);
+}
+
 int
 main(void)
 {
@@ -334,6 +412,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_missing_shard_and_empty,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ollama, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hf_cache, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
