@@ -92,6 +92,8 @@ char	*mr_error_format(const struct mr_error *e);
 
 /* String helpers. */
 bool	 mr_streq(const char *a, const char *b);
+/* Copies SRC into DST of N (> 0) bytes, truncating, always terminated. */
+void	 mr_strlcpy(char *dst, size_t n, const char *src);
 bool	 mr_is_blank(const char *s);
 /* Levenshtein distance, capped at CAP (returns CAP when larger). */
 size_t	 mr_edit_distance(const char *a, const char *b, size_t cap);

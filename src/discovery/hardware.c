@@ -30,18 +30,6 @@
 /* cgroup v1 reports "no limit" as a huge page-rounded number */
 #define V1_UNLIMITED	((uint64_t)1 << 60)
 
-/* Copies SRC into DST of N bytes, truncating. */
-static void
-copy(char *dst, size_t n, const char *src)
-{
-	size_t l = strlen(src);
-
-	if (l >= n)
-		l = n - 1;
-	memcpy(dst, src, l);
-	dst[l] = '\0';
-}
-
 struct ctx {
 	const char	*root;
 	struct mr_hardware *hw;
@@ -286,7 +274,7 @@ cpu(struct ctx *c)
 			    strncmp(line, "Hardware", 8) == 0 ||
 			    strncmp(line, "Model", 5) == 0) &&
 			    hw->cpu_model[0] == '\0')
-				copy(hw->cpu_model, sizeof(hw->cpu_model), val);
+				mr_strlcpy(hw->cpu_model, sizeof(hw->cpu_model), val);
 			else if (strncmp(line, "physical id", 11) == 0) {
 				phys = strtol(val, NULL, 10);
 				for (i = 0; i < npkgs; i++)
@@ -317,7 +305,7 @@ new_gpu(struct mr_hardware *hw, const char *vendor)
 		return NULL;
 	g = &hw->gpus[hw->ngpus++];
 	memset(g, 0, sizeof(*g));
-	copy(g->vendor, sizeof(g->vendor), vendor);
+	mr_strlcpy(g->vendor, sizeof(g->vendor), vendor);
 	return g;
 }
 
@@ -364,12 +352,12 @@ drm_gpus(struct ctx *c)
 		if (vendor == 0x1002) {
 			if ((g = new_gpu(hw, "amd")) == NULL)
 				break;
-			copy(g->pci, sizeof(g->pci), de->d_name);
+			mr_strlcpy(g->pci, sizeof(g->pci), de->d_name);
 			snprintf(path, sizeof(path), "/sys/class/drm/%s/device/"
 			    "product_name", de->d_name);
 			if (slurp(c, path, &b) && b.len > 0) {
 				b.buf[strcspn(b.buf, "\n")] = '\0';
-				copy(g->name, sizeof(g->name), b.buf);
+				mr_strlcpy(g->name, sizeof(g->name), b.buf);
 			} else
 				snprintf(g->name, sizeof(g->name), "AMD GPU");
 			snprintf(path, sizeof(path), "/sys/class/drm/%s/device/"
@@ -393,7 +381,7 @@ drm_gpus(struct ctx *c)
 		} else if (vendor == 0x8086) {
 			if ((g = new_gpu(hw, "intel")) == NULL)
 				break;
-			copy(g->pci, sizeof(g->pci), de->d_name);
+			mr_strlcpy(g->pci, sizeof(g->pci), de->d_name);
 			snprintf(g->name, sizeof(g->name), "Intel GPU");
 			/* xe: tileN/physical_vram_size_bytes, summed */
 			v = 0;
@@ -473,7 +461,7 @@ nvml_gpus(struct ctx *c)
 			if (name(h, g->name, sizeof(g->name)) != 0)
 				snprintf(g->name, sizeof(g->name),
 				    "NVIDIA GPU %u", i);
-			copy(g->driver, sizeof(g->driver), drv);
+			mr_strlcpy(g->driver, sizeof(g->driver), drv);
 			if (mem(h, &m) == 0) {
 				g->vram_total = m.total;
 				g->vram_free = m.free;
@@ -505,7 +493,7 @@ apple(struct ctx *c)
 	len = sizeof(brand);
 	if (sysctlbyname("machdep.cpu.brand_string", brand, &len, NULL, 0) ==
 	    0)
-		copy(hw->cpu_model, sizeof(hw->cpu_model), brand);
+		mr_strlcpy(hw->cpu_model, sizeof(hw->cpu_model), brand);
 	len = sizeof(ncpu);
 	if (sysctlbyname("hw.ncpu", &ncpu, &len, NULL, 0) == 0)
 		hw->cpu_threads = ncpu;
@@ -518,7 +506,7 @@ apple(struct ctx *c)
 	    arm64 == 1) {
 		hw->apple_silicon = true;
 		if ((g = new_gpu(hw, "apple")) != NULL) {
-			copy(g->name, sizeof(g->name), hw->cpu_model);
+			mr_strlcpy(g->name, sizeof(g->name), hw->cpu_model);
 			g->integrated = true;
 			/* the GPU may wire iogpu.wired_limit_mb, else ~75 % */
 			len = sizeof(wired);
@@ -543,7 +531,7 @@ mr_hardware_detect(const struct mr_hw_opts *opts, struct mr_hardware *hw)
 	c.root = opts && opts->root ? opts->root : "";
 	c.hw = hw;
 	if (*c.root == '\0' && uname(&u) == 0)
-		copy(hw->arch, sizeof(hw->arch), u.machine);
+		mr_strlcpy(hw->arch, sizeof(hw->arch), u.machine);
 #ifdef __APPLE__
 	if (*c.root == '\0') {
 		apple(&c);

@@ -12,17 +12,6 @@
 
 static const char MEDIA_PREFIX[] = "application/vnd.ollama.image.";
 
-static void
-copy(char *dst, size_t n, const char *src)
-{
-	size_t l = strlen(src);
-
-	if (l >= n)
-		l = n - 1;
-	memcpy(dst, src, l);
-	dst[l] = '\0';
-}
-
 bool
 mr_ollama_digest_valid(const char *d)
 {
@@ -121,7 +110,7 @@ mr_ollama_parse_manifest(const char *json, size_t len,
 		digest = cJSON_GetObjectItemCaseSensitive(cfg, "digest");
 		if (cJSON_IsString(digest) &&
 		    mr_ollama_digest_valid(digest->valuestring))
-			copy(m->config_digest, sizeof(m->config_digest),
+			mr_strlcpy(m->config_digest, sizeof(m->config_digest),
 			    digest->valuestring);
 		if (size_of(cfg, &size))
 			add_size(&m->total_size, size);
@@ -149,20 +138,20 @@ mr_ollama_parse_manifest(const char *json, size_t len,
 			continue;
 		kind = media->valuestring + sizeof(MEDIA_PREFIX) - 1;
 		if (strcmp(kind, "model") == 0 && !m->has_model) {
-			copy(m->model_digest, sizeof(m->model_digest),
+			mr_strlcpy(m->model_digest, sizeof(m->model_digest),
 			    digest->valuestring);
 			m->model_size = size;
 			m->has_model = true;
 		} else if (strcmp(kind, "projector") == 0 && !m->has_projector) {
-			copy(m->projector_digest, sizeof(m->projector_digest),
+			mr_strlcpy(m->projector_digest, sizeof(m->projector_digest),
 			    digest->valuestring);
 			m->has_projector = true;
 		} else if (strcmp(kind, "params") == 0 && !m->has_params) {
-			copy(m->params_digest, sizeof(m->params_digest),
+			mr_strlcpy(m->params_digest, sizeof(m->params_digest),
 			    digest->valuestring);
 			m->has_params = true;
 		} else if (strcmp(kind, "template") == 0 && !m->has_template) {
-			copy(m->template_digest, sizeof(m->template_digest),
+			mr_strlcpy(m->template_digest, sizeof(m->template_digest),
 			    digest->valuestring);
 			m->has_template = true;
 		}
@@ -181,7 +170,7 @@ get_str(const cJSON *j, const char *key, char *dst, size_t n)
 	const cJSON *s = cJSON_GetObjectItemCaseSensitive(j, key);
 
 	if (cJSON_IsString(s))
-		copy(dst, n, s->valuestring);
+		mr_strlcpy(dst, n, s->valuestring);
 }
 
 int

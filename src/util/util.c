@@ -315,6 +315,17 @@ mr_streq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+void
+mr_strlcpy(char *dst, size_t n, const char *src)
+{
+	size_t l = strlen(src);
+
+	if (l >= n)
+		l = n - 1;
+	memcpy(dst, src, l);
+	dst[l] = '\0';
+}
+
 bool
 mr_is_blank(const char *s)
 {
