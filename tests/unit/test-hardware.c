@@ -17,6 +17,8 @@
 #include "mr/hardware.h"
 #include "mr/util.h"
 
+#include "tmpdir.h"
+
 #define GiB ((uint64_t)1 << 30)
 #define MiB ((uint64_t)1 << 20)
 
@@ -26,15 +28,11 @@ static char root[64];
 static void
 put(const char *path, const char *content)
 {
-	char full[512], *p;
+	char full[512];
 	FILE *fp;
 
+	tmpdir_mkdirs(root, path + 1, 0);
 	snprintf(full, sizeof(full), "%s%s", root, path);
-	for (p = full + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		mkdir(full, 0755);
-		*p = '/';
-	}
 	fp = fopen(full, "w");
 	assert_non_null(fp);
 	fputs(content, fp);
@@ -45,19 +43,15 @@ static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/mr-hw-XXXXXX");
-	assert_non_null(mkdtemp(root));
+	assert_int_equal(tmpdir_make(root, sizeof(root), "mr-hw"), 0);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmpdir_remove(root), 0);
 	return 0;
 }
 

@@ -15,6 +15,8 @@
 
 #include "mr/modelpaths.h"
 
+#include "tmpdir.h"
+
 static char home[64];
 static const char *env_names[8], *env_values[8];
 static size_t nenv;
@@ -51,8 +53,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(home, sizeof(home), "/tmp/mr-home-XXXXXX");
-	assert_non_null(mkdtemp(home));
+	assert_int_equal(tmpdir_make(home, sizeof(home), "mr-home"), 0);
 	nenv = 0;
 	setenv_fake("HOME", home);
 	return 0;
@@ -61,11 +62,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", home);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmpdir_remove(home), 0);
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "mr/util.h"
 
 #include "gguf-writer.h"
+#include "tmpdir.h"
 
 static char root[64];
 
@@ -86,15 +87,7 @@ warned(const struct seen *s, const char *needle)
 static void
 mkdirs(const char *rel)
 {
-	char full[512], *p;
-
-	snprintf(full, sizeof(full), "%s/%s", root, rel);
-	for (p = full + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		mkdir(full, 0755);
-		*p = '/';
-	}
-	mkdir(full, 0755);
+	tmpdir_mkdirs(root, rel, 1);
 }
 
 static char *
@@ -144,19 +137,15 @@ static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/mr-scan-XXXXXX");
-	assert_non_null(mkdtemp(root));
+	assert_int_equal(tmpdir_make(root, sizeof(root), "mr-scan"), 0);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmpdir_remove(root), 0);
 	return 0;
 }
 
