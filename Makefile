@@ -33,11 +33,11 @@ B          ?= build/sanitize
 else
 B          ?= build
 endif
-PKGS       := yaml-0.1 libpcre2-8 libcjson
+PKGS       := yaml-0.1 libpcre2-8 libcjson libcurl
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
-TEST_LIBS  := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka libmicrohttpd 2>/dev/null)
+TEST_LIBS  := $(shell $(PKG_CONFIG) --libs cmocka libmicrohttpd 2>/dev/null)
 
 # Project flags live apart from the user's CFLAGS.
 MR_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
