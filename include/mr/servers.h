@@ -62,6 +62,26 @@ int	 mr_parse_llamacpp_props(const char *body, size_t len,
 int	 mr_parse_openai_models(const char *body, size_t len,
 	    struct mr_server_info *out);
 
+/* One probed server. */
+struct mr_server_result {
+	char		 base[256];	/* http://127.0.0.1:1234 */
+	bool		 reachable;	/* something answered HTTP */
+	bool		 loading;	/* llama.cpp 503 "Loading model" */
+	char		 problem[256];	/* why it is not a model server */
+	struct mr_server_info info;
+};
+
+struct mr_http_get;
+typedef void (*mr_http_fn)(struct mr_http_get *reqs, size_t n);
+
+/*
+ * Probes the N base URLs at once (every fingerprint endpoint of every
+ * server in one concurrent batch, TIMEOUT_MS each) and fills OUT[i] for
+ * BASES[i].  HTTP may be NULL for mr_http_get_all (tests pass a fake).
+ */
+void	 mr_probe_servers(const char *const *bases, size_t n, long timeout_ms,
+	    mr_http_fn http, struct mr_server_result *out);
+
 /* True when a loaded context is enough for Hermes Agent. */
 static inline bool
 mr_context_ok(uint64_t ctx)
