@@ -51,7 +51,7 @@ classify(struct mr_http_get *r, struct mr_server_result *out)
 		if (r[i].done)
 			out->reachable = true;
 	if (!out->reachable) {
-		snprintf(out->problem, sizeof(out->problem), "%s",
+		mr_strlcpy(out->problem, sizeof(out->problem),
 		    r[EP_V1_MODELS].timed_out ? "no answer in time" :
 		    r[EP_V1_MODELS].refused ? "connection refused" :
 		    r[EP_V1_MODELS].error[0] ? r[EP_V1_MODELS].error :
@@ -103,7 +103,7 @@ mr_probe_servers(const char *const *bases, size_t n, long timeout_ms,
 	urls = mr_xcalloc(n * EP_COUNT, sizeof(*urls));
 	for (i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
-		snprintf(out[i].base, sizeof(out[i].base), "%s", bases[i]);
+		mr_strlcpy(out[i].base, sizeof(out[i].base), bases[i]);
 		/* no trailing slash, no /v1: the endpoints add their own */
 		blen = strlen(out[i].base);
 		while (blen > 0 && out[i].base[blen - 1] == '/')

@@ -71,10 +71,9 @@ one_manifest(const char *models, const char *file, const char *host,
 	if (man.config_digest[0] && read_blob(models, man.config_digest, &b) &&
 	    mr_ollama_parse_config(b.buf, b.len, &cfg, NULL) == 0) {
 		if (m.quant[0] == '\0')
-			snprintf(m.quant, sizeof(m.quant), "%s", cfg.file_type);
+			mr_strlcpy(m.quant, sizeof(m.quant), cfg.file_type);
 		if (m.size_label[0] == '\0')
-			snprintf(m.size_label, sizeof(m.size_label), "%s",
-			    cfg.model_type);
+			mr_strlcpy(m.size_label, sizeof(m.size_label), cfg.model_type);
 	}
 	if (cb->model)
 		cb->model(cb->ctx, &m);

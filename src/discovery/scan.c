@@ -138,13 +138,10 @@ scan_fill_gguf(struct mr_model *m, const char *path,
 		return;
 	}
 	memcpy(m->arch, in.architecture, sizeof(m->arch));
-	memcpy(m->size_label, in.size_label,
-	    sizeof(m->size_label) < sizeof(in.size_label) ?
-	    sizeof(m->size_label) : sizeof(in.size_label));
-	m->size_label[sizeof(m->size_label) - 1] = '\0';
+	mr_strlcpy(m->size_label, sizeof(m->size_label), in.size_label);
 	m->context_length = in.context_length;
 	if ((ft = mr_gguf_file_type_name(in.file_type)) != NULL)
-		snprintf(m->quant, sizeof(m->quant), "%s", ft);
+		mr_strlcpy(m->quant, sizeof(m->quant), ft);
 	m->tools = in.has_chat_template ? in.template_tools : -1;
 }
 
@@ -179,7 +176,7 @@ scan_fill_config(struct mr_model *m, const char *dir,
 		m->context_length = (uint64_t)ctx->valuedouble;
 	mt = cJSON_GetObjectItemCaseSensitive(j, "model_type");
 	if (cJSON_IsString(mt))
-		snprintf(m->arch, sizeof(m->arch), "%s", mt->valuestring);
+		mr_strlcpy(m->arch, sizeof(m->arch), mt->valuestring);
 	q = cJSON_GetObjectItemCaseSensitive(j, "quantization");
 	if (!cJSON_IsObject(q))
 		q = cJSON_GetObjectItemCaseSensitive(j, "quantization_config");

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "mr/servers.h"
+#include "mr/util.h"
 
 #define BODY_MAX (8 << 20)
 
@@ -79,7 +80,7 @@ add(struct mr_server_info *out, const char *id)
 	m = &out->models[out->nmodels++];
 	memset(m, 0, sizeof(*m));
 	m->tools = -1;
-	snprintf(m->id, sizeof(m->id), "%s", id);
+	mr_strlcpy(m->id, sizeof(m->id), id);
 	return m;
 }
 
@@ -111,7 +112,7 @@ mr_parse_lmstudio_v0_models(const char *body, size_t len,
 		if (m->loaded)
 			m->loaded_context = num(e, "loaded_context_length");
 		if ((q = str(e, "quantization")) != NULL)
-			snprintf(m->quant, sizeof(m->quant), "%s", q);
+			mr_strlcpy(m->quant, sizeof(m->quant), q);
 		caps = get(e, "capabilities");
 		if (cJSON_IsArray(caps)) {
 			m->tools = 0;
@@ -161,8 +162,7 @@ mr_parse_lmstudio_v1_models(const char *body, size_t len,
 		}
 		q = get(e, "quantization");
 		if (str(q, "name"))
-			snprintf(m->quant, sizeof(m->quant), "%s",
-			    str(q, "name"));
+			mr_strlcpy(m->quant, sizeof(m->quant), str(q, "name"));
 		caps = get(e, "capabilities");
 		t = get(caps, "trained_for_tool_use");
 		if (cJSON_IsBool(t))
@@ -196,7 +196,7 @@ mr_parse_ollama_ps(const char *body, size_t len, struct mr_server_info *out)
 		m->loaded = true;
 		m->loaded_context = num(e, "context_length");
 		if (str(get(e, "details"), "quantization_level"))
-			snprintf(m->quant, sizeof(m->quant), "%s",
+			mr_strlcpy(m->quant, sizeof(m->quant),
 			    str(get(e, "details"), "quantization_level"));
 	}
 	out->kind = MR_SRV_OLLAMA;
@@ -216,7 +216,7 @@ mr_parse_ollama_version(const char *body, size_t len,
 
 	/* exactly {"version": "..."}: not LM Studio's error body */
 	if (v != NULL && cJSON_GetArraySize(j) == 1) {
-		snprintf(out->version, sizeof(out->version), "%s", v);
+		mr_strlcpy(out->version, sizeof(out->version), v);
 		out->kind = MR_SRV_OLLAMA;
 		rc = 0;
 	}
@@ -250,11 +250,10 @@ mr_parse_llamacpp_props(const char *body, size_t len,
 			    NULL;
 	}
 	if (str(get(j, "build_info"), "version") != NULL)
-		snprintf(out->version, sizeof(out->version), "%s",
+		mr_strlcpy(out->version, sizeof(out->version),
 		    str(get(j, "build_info"), "version"));
 	else if (str(j, "build_info") != NULL)
-		snprintf(out->version, sizeof(out->version), "%s",
-		    str(j, "build_info"));
+		mr_strlcpy(out->version, sizeof(out->version), str(j, "build_info"));
 	out->kind = MR_SRV_LLAMACPP;
 	rc = 0;
 out:
