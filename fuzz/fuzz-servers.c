@@ -17,9 +17,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    struct mr_server_info *) = {
 		mr_parse_lmstudio_v0_models, mr_parse_lmstudio_v1_models,
 		mr_parse_ollama_ps, mr_parse_ollama_version,
-		mr_parse_llamacpp_props, mr_parse_openai_models,
+		mr_parse_ollama_tags, mr_parse_llamacpp_props, mr_parse_openai_models,
 	};
 	static struct mr_server_info s;
+	struct mr_served_model m;
 	size_t i, k;
 
 	for (i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++) {
@@ -33,5 +34,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    sizeof(s.models[k].id)) == NULL)
 				abort();
 	}
+	memset(&m, 0, sizeof(m));
+	if (mr_parse_ollama_show((const char *)data, size, &m) == 0 &&
+	    (m.tools < -1 || m.tools > 1))
+		abort();
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * Concurrent HTTP GETs for probing local servers: every request runs at
+ * Concurrent HTTP requests for probing local servers: every request runs at
  * the same time (libcurl's multi interface), each with its own timeout,
  * so a hanging server costs its timeout and nothing more.  Bodies are
  * capped.  Only src/http includes libcurl.
@@ -19,6 +19,7 @@ struct mr_http_get {
 	const char	*url;
 	long		 timeout_ms;	/* whole request; 0: 500 ms */
 	const char	*bearer;	/* Authorization token, or NULL */
+	const char	*post_json;	/* POST this JSON body; NULL: GET */
 	/* out */
 	bool		 done;		/* an HTTP answer arrived */
 	long		 status;	/* HTTP status, 0 when none */

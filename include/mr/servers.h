@@ -53,6 +53,11 @@ int	 mr_parse_lmstudio_v1_models(const char *body, size_t len,
 	    struct mr_server_info *out);	/* GET /api/v1/models */
 int	 mr_parse_ollama_ps(const char *body, size_t len,
 	    struct mr_server_info *out);	/* GET /api/ps */
+int	 mr_parse_ollama_tags(const char *body, size_t len,
+	    struct mr_server_info *out);	/* GET /api/tags (merges) */
+/* POST /api/show {"model": ID}: fills M's max_context and tools. */
+int	 mr_parse_ollama_show(const char *body, size_t len,
+	    struct mr_served_model *m);
 int	 mr_parse_ollama_version(const char *body, size_t len,
 	    struct mr_server_info *out);	/* GET /api/version */
 int	 mr_parse_llamacpp_props(const char *body, size_t len,
@@ -73,14 +78,20 @@ struct mr_server_result {
 
 struct mr_http_get;
 typedef void (*mr_http_fn)(struct mr_http_get *reqs, size_t n);
+/* Called as each server's probe ends (one call at a time). */
+typedef void (*mr_probe_found_fn)(void *ctx, size_t i,
+    const struct mr_server_result *r);
 
 /*
- * Probes the N base URLs at once (every fingerprint endpoint of every
- * server in one concurrent batch, TIMEOUT_MS each) and fills OUT[i] for
- * BASES[i].  HTTP may be NULL for mr_http_get_all (tests pass a fake).
+ * Probes the N base URLs at once, each on its own thread: every
+ * fingerprint endpoint in one concurrent batch, TIMEOUT_MS each, then
+ * POST /api/show for each Ollama model in what is left of TIMEOUT_MS.
+ * Fills OUT[i] for BASES[i] and calls FOUND (may be NULL) as each ends.
+ * HTTP may be NULL for mr_http_get_all (tests pass a fake).
  */
 void	 mr_probe_servers(const char *const *bases, size_t n, long timeout_ms,
-	    mr_http_fn http, struct mr_server_result *out);
+	    mr_http_fn http, struct mr_server_result *out,
+	    mr_probe_found_fn found, void *ctx);
 
 /* True when a loaded context is enough for Hermes Agent. */
 static inline bool

@@ -206,6 +206,85 @@ out:
 	return rc;
 }
 
+/* The entry for ID, added when missing (NULL when OUT is full). */
+static struct mr_served_model *
+find_or_add(struct mr_server_info *out, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < out->nmodels; i++)
+		if (strcmp(out->models[i].id, id) == 0)
+			return &out->models[i];
+	return add(out, id);
+}
+
+/*
+ * Ollama: {"models":[{name, model, details:{quantization_level}}]}, every
+ * installed model; merged into what /api/ps said was loaded.
+ */
+int
+mr_parse_ollama_tags(const char *body, size_t len, struct mr_server_info *out)
+{
+	cJSON *j = parse(body, len);
+	const cJSON *models, *e;
+	const char *name, *q;
+	struct mr_served_model *m;
+	int rc = -1;
+
+	models = get(j, "models");
+	if (!cJSON_IsArray(models))
+		goto out;
+	cJSON_ArrayForEach(e, models) {
+		if ((name = str(e, "name")) == NULL || str(e, "model") == NULL)
+			goto out;
+		if ((m = find_or_add(out, name)) == NULL)
+			break;
+		q = str(get(e, "details"), "quantization_level");
+		if (q != NULL && m->quant[0] == '\0')
+			mr_strlcpy(m->quant, sizeof(m->quant), q);
+	}
+	out->kind = MR_SRV_OLLAMA;
+	rc = 0;
+out:
+	cJSON_Delete(j);
+	return rc;
+}
+
+/*
+ * Ollama POST /api/show for one model: the trained context is
+ * model_info["<general.architecture>.context_length"]; "tools" among the
+ * capabilities says the template handles tool calls.
+ */
+int
+mr_parse_ollama_show(const char *body, size_t len, struct mr_served_model *m)
+{
+	cJSON *j = parse(body, len);
+	const cJSON *info, *caps, *c;
+	const char *arch;
+	char key[128];
+	int rc = -1;
+
+	info = get(j, "model_info");
+	caps = get(j, "capabilities");
+	if (!cJSON_IsObject(info) && !cJSON_IsArray(caps))
+		goto out;
+	if ((arch = str(info, "general.architecture")) != NULL &&
+	    (size_t)snprintf(key, sizeof(key), "%s.context_length", arch) <
+	    sizeof(key))
+		m->max_context = num(info, key);
+	if (cJSON_IsArray(caps)) {
+		m->tools = 0;
+		cJSON_ArrayForEach(c, caps)
+			if (cJSON_IsString(c) &&
+			    strcmp(c->valuestring, "tools") == 0)
+				m->tools = 1;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(j);
+	return rc;
+}
+
 int
 mr_parse_ollama_version(const char *body, size_t len,
     struct mr_server_info *out)

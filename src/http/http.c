@@ -1,5 +1,5 @@
 /*
- * Concurrent HTTP GETs over libcurl's multi interface.
+ * Concurrent HTTP requests over libcurl's multi interface.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -63,9 +63,15 @@ make_easy(struct mr_http_get *r, struct curl_slist **hdrs)
 	if (r->bearer != NULL) {
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
 		    r->bearer);
-		*hdrs = curl_slist_append(NULL, auth);
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, *hdrs);
+		*hdrs = curl_slist_append(*hdrs, auth);
 	}
+	if (r->post_json != NULL) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->post_json);
+		*hdrs = curl_slist_append(*hdrs,
+		    "Content-Type: application/json");
+	}
+	if (*hdrs != NULL)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, *hdrs);
 	return e;
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "mr/servers.h"
@@ -106,6 +107,65 @@ test_ollama(void **state)
 	    "\"other\":2}", &s), -1);
 }
 
+static int
+show_run(const char *body, struct mr_served_model *m)
+{
+	return mr_parse_ollama_show(body, strlen(body), m);
+}
+
+static void
+test_ollama_tags_and_show(void **state)
+{
+	static const char ps[] = "{\"models\":[{\"name\":\"qwen3:8b\","
+	    "\"model\":\"qwen3:8b\",\"context_length\":4096}]}";
+	static const char tags[] = "{\"models\":[{\"name\":\"llama3.2:3b\","
+	    "\"model\":\"llama3.2:3b\",\"details\":{\"quantization_level\":"
+	    "\"Q4_K_M\"}},{\"name\":\"qwen3:8b\",\"model\":\"qwen3:8b\","
+	    "\"details\":{\"quantization_level\":\"Q8_0\"}}]}";
+	static const char show[] = "{\"modelfile\":\"FROM x\",\"details\":{},"
+	    "\"model_info\":{\"general.architecture\":\"qwen3\","
+	    "\"general.parameter_count\":8190735360,"
+	    "\"qwen3.context_length\":40960},"
+	    "\"capabilities\":[\"completion\",\"tools\",\"thinking\"]}";
+	struct mr_server_info s;
+	struct mr_served_model m;
+	char longarch[130], body[400];
+
+	(void)state;
+	assert_int_equal(run(mr_parse_ollama_ps, ps, &s), 0);
+	/* merged: the loaded model keeps its entry, the other is added */
+	assert_int_equal(mr_parse_ollama_tags(tags, strlen(tags), &s), 0);
+	assert_int_equal(s.nmodels, 2);
+	assert_string_equal(s.models[0].id, "qwen3:8b");
+	assert_true(s.models[0].loaded);
+	assert_int_equal(s.models[0].loaded_context, 4096);
+	assert_string_equal(s.models[0].quant, "Q8_0");
+	assert_string_equal(s.models[1].id, "llama3.2:3b");
+	assert_false(s.models[1].loaded);
+	assert_string_equal(s.models[1].quant, "Q4_K_M");
+
+	memset(&m, 0, sizeof(m));
+	m.tools = -1;
+	assert_int_equal(mr_parse_ollama_show(show, strlen(show), &m), 0);
+	assert_int_equal(m.max_context, 40960);
+	assert_int_equal(m.tools, 1);
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(show_run("{\"capabilities\":[\"completion\"]}", &m),
+	    0);
+	assert_int_equal(m.tools, 0);
+	assert_int_equal(m.max_context, 0);
+	/* an architecture name that does not fit the key is ignored */
+	memset(&m, 0, sizeof(m));
+	memset(longarch, 'a', sizeof(longarch) - 1);
+	longarch[sizeof(longarch) - 1] = '\0';
+	snprintf(body, sizeof(body), "{\"model_info\":{\"general.architecture"
+	    "\":\"%s\",\"%s.context_length\":4096}}", longarch, longarch);
+	assert_int_equal(show_run(body, &m), 0);
+	assert_int_equal(m.max_context, 0);
+	assert_int_equal(show_run("{\"error\":\"model not found\"}", &m), -1);
+	assert_int_equal(show_run("<html>", &m), -1);
+}
+
 static void
 test_llamacpp(void **state)
 {
@@ -156,6 +216,7 @@ test_garbage(void **state)
 	static const parser all[] = {
 		mr_parse_lmstudio_v0_models, mr_parse_lmstudio_v1_models,
 		mr_parse_ollama_ps, mr_parse_ollama_version,
+		mr_parse_ollama_tags,
 		mr_parse_llamacpp_props, mr_parse_openai_models,
 	};
 	static const char *const bodies[] = {
@@ -182,6 +243,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lmstudio),
 		cmocka_unit_test(test_ollama),
+		cmocka_unit_test(test_ollama_tags_and_show),
 		cmocka_unit_test(test_llamacpp),
 		cmocka_unit_test(test_vllm_and_generic),
 		cmocka_unit_test(test_garbage),
