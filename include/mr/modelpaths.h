@@ -26,6 +26,9 @@ char	*mr_lmstudio_models_dir(const char *home);
 char	*mr_hf_hub_cache(mr_getenv_fn getenv_fn);
 /* $OLLAMA_MODELS, else ~/.ollama/models. */
 char	*mr_ollama_models_dir(mr_getenv_fn getenv_fn);
+/* llama.cpp's -hf downloads: $LLAMA_CACHE, $XDG_CACHE_HOME/llama.cpp,
+ * ~/.cache/llama.cpp (~/Library/Caches/llama.cpp on macOS). */
+char	*mr_llamacpp_cache(mr_getenv_fn getenv_fn);
 
 /*
  * GGUF shard names "<stem>-00001-of-00003.gguf": true with the shard

@@ -18,6 +18,7 @@ enum mr_model_source {
 	MR_SRC_LMSTUDIO,
 	MR_SRC_OLLAMA,
 	MR_SRC_HF_CACHE,
+	MR_SRC_LLAMACPP,	/* llama.cpp's -hf download cache */
 	MR_SRC_FOLDER
 };
 const char *mr_model_source_name(enum mr_model_source s);
@@ -71,6 +72,17 @@ void	 mr_scan_ollama(const char *models_dir, const struct mr_scan_cb *cb);
  */
 void	 mr_scan_hf_cache(const char *cache_dir, const struct mr_scan_cb *cb);
 
+/*
+ * Any folder (~/models, llama.cpp's cache, --model-dir): GGUF files and
+ * MLX / safetensors folders down to MR_SCAN_DEPTH levels, Hugging Face
+ * repositories (models--org--name) and Ollama stores found inside it;
+ * each folder is entered once, however many links lead to it.
+ */
+#define MR_SCAN_DEPTH 4
+void	 mr_scan_folder(const char *dir, enum mr_model_source source,
+	    const struct mr_scan_cb *cb);
+
+void	 mr_model_copy(struct mr_model *dst, const struct mr_model *src);
 void	 mr_model_release(struct mr_model *m);
 
 #endif

@@ -120,6 +120,22 @@ mr_ollama_models_dir(mr_getenv_fn fn)
 	return v ? mr_expand_home(v) : home_join(fn, "/.ollama/models");
 }
 
+char *
+mr_llamacpp_cache(mr_getenv_fn fn)
+{
+	const char *v;
+
+	if ((v = env(fn, "LLAMA_CACHE")) != NULL)
+		return mr_expand_home(v);
+#ifdef __APPLE__
+	return home_join(fn, "/Library/Caches/llama.cpp");
+#else
+	if ((v = env(fn, "XDG_CACHE_HOME")) != NULL)
+		return mr_xasprintf("%s/llama.cpp", v);
+	return home_join(fn, "/.cache/llama.cpp");
+#endif
+}
+
 static bool
 digits(const char *s, size_t n, unsigned *v)
 {

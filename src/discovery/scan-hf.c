@@ -39,8 +39,8 @@ pick_revision(const char *repo, const struct mr_strlist *revs,
 	return out;
 }
 
-static void
-one_repo(const char *cache, const char *folder, const struct mr_scan_cb *cb)
+void
+scan_hf_repo(const char *cache, const char *folder, const struct mr_scan_cb *cb)
 {
 	struct mr_strlist revs = MR_STRLIST_INIT, subs = MR_STRLIST_INIT;
 	char *repo = mr_xasprintf("%s/%s", cache, folder), *snaps, *rev = NULL;
@@ -93,6 +93,6 @@ mr_scan_hf_cache(const char *cache_dir, const struct mr_scan_cb *cb)
 	for (i = 0; i < repos.n; i++)
 		if (strncmp(repos.v[i], "models--", 8) == 0 &&
 		    repos.v[i][8] != '\0')
-			one_repo(cache_dir, repos.v[i], cb);
+			scan_hf_repo(cache_dir, repos.v[i], cb);
 	mr_strlist_clear(&repos);
 }

@@ -30,6 +30,8 @@ mr_model_source_name(enum mr_model_source s)
 		return "ollama";
 	case MR_SRC_HF_CACHE:
 		return "huggingface";
+	case MR_SRC_LLAMACPP:
+		return "llamacpp-cache";
 	case MR_SRC_FOLDER:
 		return "folder";
 	}
@@ -56,6 +58,39 @@ mr_model_release(struct mr_model *m)
 	free(m->name);
 	mr_strlist_clear(&m->paths);
 	memset(m, 0, sizeof(*m));
+}
+
+void
+mr_model_copy(struct mr_model *dst, const struct mr_model *src)
+{
+	*dst = *src;
+	dst->name = mr_xstrdup(src->name);
+	memset(&dst->paths, 0, sizeof(dst->paths));
+	mr_strlist_copy(&dst->paths, &src->paths);
+}
+
+bool
+scan_inodes_add(struct scan_inodes *s, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].dev == st->st_dev && s->v[i].ino == st->st_ino)
+			return false;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->v = mr_xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n].dev = st->st_dev;
+	s->v[s->n++].ino = st->st_ino;
+	return true;
+}
+
+void
+scan_inodes_clear(struct scan_inodes *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
 }
 
 void
@@ -126,13 +161,14 @@ void
 scan_fill_gguf(struct mr_model *m, const char *path,
     const struct mr_scan_cb *cb)
 {
-	struct mr_gguf_info in;
+	struct mr_gguf_info in, more;
 	struct mr_error err = MR_ERROR_INIT;
 	const char *ft;
+	size_t i;
 
 	m->format = MR_FMT_GGUF;
 	m->tools = -1;
-	if (mr_gguf_read_file(path, 0, &in, &err) < 0) {
+	if (mr_gguf_read_file(path, MR_GGUF_TENSORS, &in, &err) < 0) {
 		scan_warn(cb, "%s: %s", path, err.msg);
 		mr_error_clear(&err);
 		return;
@@ -143,6 +179,19 @@ scan_fill_gguf(struct mr_model *m, const char *path,
 	if ((ft = mr_gguf_file_type_name(in.file_type)) != NULL)
 		mr_strlcpy(m->quant, sizeof(m->quant), ft);
 	m->tools = in.has_chat_template ? in.template_tools : -1;
+	m->params = in.have_params ? in.param_count : 0;
+	/* split models: every shard lists its own tensors */
+	for (i = 1; i < m->paths.n && m->params > 0; i++) {
+		if (mr_gguf_read_file(m->paths.v[i], MR_GGUF_TENSORS, &more,
+		    &err) < 0 || !more.have_params) {
+			scan_warn(cb, "%s: %s", m->paths.v[i], err.msg != NULL ?
+			    err.msg : "no tensor list");
+			mr_error_clear(&err);
+			m->params = 0;
+			break;
+		}
+		m->params += more.param_count;
+	}
 }
 
 /* HF-style config.json facts: context, architecture, MLX quantization. */
@@ -209,6 +258,7 @@ scan_model_dir(const char *dir, const char *label,
 	bool projector = false, config = false, used;
 	uint64_t all = 0;
 	size_t nsafetensors = 0;
+	struct scan_inodes seen = { NULL, 0, 0 };
 
 	if (scan_list_dir(dir, &names, cb) < 0)
 		return;
@@ -225,7 +275,9 @@ scan_model_dir(const char *dir, const char *label,
 			free(path);
 			continue;
 		}
-		all += (uint64_t)st.st_size;
+		/* a blob two names link to takes its room once */
+		if (scan_inodes_add(&seen, &st))
+			all += (uint64_t)st.st_size;
 		if (scan_ends_with(names.v[i], ".safetensors"))
 			nsafetensors++;
 		if (!scan_ends_with(names.v[i], ".gguf") ||
@@ -262,11 +314,12 @@ scan_model_dir(const char *dir, const char *label,
 			if (m.shards != count)
 				scan_warn(cb, "%s: split model is missing "
 				    "shards%s", path, "");
-			m.name = mr_xasprintf("%s/%.*s", label, (int)stem,
-			    names.v[i]);
+			m.name = mr_xasprintf("%s%s%.*s", label,
+			    *label ? "/" : "", (int)stem, names.v[i]);
 		} else {
 			mr_strlist_push(&m.paths, path);
-			m.name = mr_xasprintf("%s/%s", label, names.v[i]);
+			m.name = mr_xasprintf("%s%s%s", label, *label ? "/" : "",
+			    names.v[i]);
 		}
 		scan_fill_gguf(&m, path, cb);
 		if (m.quant[0] == '\0')
@@ -284,7 +337,8 @@ scan_model_dir(const char *dir, const char *label,
 		m.tools = -1;
 		m.shards = (unsigned)nsafetensors;
 		m.size_bytes = all;
-		m.name = mr_xstrdup(label);
+		m.name = mr_xstrdup(*label ? label : (strrchr(dir, '/') ?
+		    strrchr(dir, '/') + 1 : dir));
 		mr_strlist_push(&m.paths, dir);
 		scan_fill_config(&m, dir, cb);
 		if (cb->model)
@@ -292,6 +346,7 @@ scan_model_dir(const char *dir, const char *label,
 		mr_model_release(&m);
 	}
 	mr_strlist_clear(&names);
+	scan_inodes_clear(&seen);
 }
 
 void

@@ -139,6 +139,18 @@ test_ollama(void **state)
 }
 
 static void
+test_llamacpp(void **state)
+{
+	(void)state;
+	expect_path(mr_llamacpp_cache(fake_getenv), "%s/.cache/llama.cpp",
+	    home);
+	setenv_fake("XDG_CACHE_HOME", "/xdg");
+	expect_path(mr_llamacpp_cache(fake_getenv), "%s", "/xdg/llama.cpp");
+	setenv_fake("LLAMA_CACHE", "/srv/llama");
+	expect_path(mr_llamacpp_cache(fake_getenv), "%s", "/srv/llama");
+}
+
+static void
 test_shards(void **state)
 {
 	unsigned i, n;
@@ -195,6 +207,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lmstudio, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hf_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ollama, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_llamacpp, setup, teardown),
 		cmocka_unit_test(test_shards),
 		cmocka_unit_test(test_quant_names),
 	};
