@@ -121,7 +121,12 @@ $(B)/tests/score-lines: tests/tools/score-lines.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-units: $(UNIT_BINS) $(B)/tests/corpus-check $(B)/tests/score-lines
+$(B)/tests/fake-server: tests/tools/fake-server.c tests/unit/fake-servers.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
+
+units: $(UNIT_BINS) $(B)/tests/corpus-check $(B)/tests/score-lines \
+    $(B)/tests/fake-server
 
 # The README's test command. deps first, so a fresh Debian machine works.
 check: deps

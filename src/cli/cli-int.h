@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "mr/cli.h"
@@ -23,6 +24,7 @@ struct mr_cmd {
 extern const struct mr_cmd mr_cmd_decide;
 extern const struct mr_cmd mr_cmd_dispatch_plan;
 extern const struct mr_cmd mr_cmd_validate_config;
+extern const struct mr_cmd mr_cmd_setup_scan;
 
 /* The table, NULL-terminated, in the order help lists them. */
 extern const struct mr_cmd *const mr_commands[];
@@ -37,6 +39,22 @@ void	 mr_cli_warn(const char *fmt, ...) MR_PRINTF(1, 2);
 int	 mr_cli_bad_option(const struct mr_cmd *cmd, int c, char **argv);
 /* Writes all of B to stdout; false on a write error (reported). */
 bool	 mr_cli_write(const struct mr_buf *b);
+
+/* Plain-text tables (src/cli/table.c). */
+struct mr_table {
+	size_t		 ncols;
+	unsigned	 right;		/* bit c: column c right-aligned */
+	struct mr_strlist cells;	/* row-major, header row first */
+};
+void	 mr_table_init(struct mr_table *t, size_t ncols,
+	    const char *const *heads, unsigned right);
+/* Adds a row of NCOLS strings (NULL prints empty). */
+void	 mr_table_row(struct mr_table *t, ...);
+void	 mr_table_print(const struct mr_table *t, const char *indent,
+	    struct mr_buf *out);
+void	 mr_table_release(struct mr_table *t);
+/* "512 B", "4.7 GiB", "120 GiB" into BUF; returns BUF. */
+const char *mr_fmt_bytes(uint64_t n, char *buf, size_t len);
 
 /* Options shared by decide and dispatch-plan. */
 struct route_opts {

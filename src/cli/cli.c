@@ -19,10 +19,47 @@ const struct mr_cmd *const mr_commands[] = {
 	&mr_cmd_decide,
 	&mr_cmd_dispatch_plan,
 	&mr_cmd_validate_config,
+	&mr_cmd_setup_scan,
 	NULL
 };
 
 static const char *progname = "model-router";
+
+/* True when NAME is the first word of a two-word command ("setup"). */
+static bool
+is_group(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; mr_commands[i] != NULL; i++)
+		if (strncmp(mr_commands[i]->name, name, n) == 0 &&
+		    mr_commands[i]->name[n] == ' ')
+			return true;
+	return false;
+}
+
+/* The commands of group NAME: "scan, recommend". */
+static void
+group_list(const char *name, struct mr_buf *b)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; mr_commands[i] != NULL; i++)
+		if (strncmp(mr_commands[i]->name, name, n) == 0 &&
+		    mr_commands[i]->name[n] == ' ')
+			mr_buf_printf(b, "%s%s", b->len ? ", " : "",
+			    mr_commands[i]->name + n + 1);
+}
+
+/* Finds "GROUP SUB" from two words. */
+static const struct mr_cmd *
+find2(const char *group, const char *sub)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s %s", group, sub);
+	return mr_cli_find(name);
+}
 
 const struct mr_cmd *
 mr_cli_find(const char *name)
@@ -202,9 +239,10 @@ list_commands(void)
 
 /* Hidden: a command's long options ("--name" or "--name=" for args). */
 static int
-list_options(const char *name)
+list_options(const char *name, const char *sub)
 {
-	const struct mr_cmd *cmd = name ? mr_cli_find(name) : NULL;
+	const struct mr_cmd *cmd = name == NULL ? NULL : sub != NULL ?
+	    find2(name, sub) : mr_cli_find(name);
 	const struct option *o;
 
 	if (cmd == NULL)
@@ -212,6 +250,50 @@ list_options(const char *name)
 	for (o = cmd->options; o && o->name; o++)
 		printf("--%s%s\n", o->name, o->has_arg ? "=" : "");
 	return MR_EXIT_OK;
+}
+
+/* `model-router setup` alone or with --help: the group's commands. */
+static int
+group_help(const char *group, FILE *fp)
+{
+	size_t i, n = strlen(group);
+
+	fprintf(fp, "usage: model-router %s <action> [options]\n\nactions:\n",
+	    group);
+	for (i = 0; mr_commands[i] != NULL; i++)
+		if (strncmp(mr_commands[i]->name, group, n) == 0 &&
+		    mr_commands[i]->name[n] == ' ')
+			fprintf(fp, "  %-17s %s\n", mr_commands[i]->name + n + 1,
+			    mr_commands[i]->summary);
+	fprintf(fp, "\nRun 'model-router %s <action> --help' for its "
+	    "options.\n", group);
+	return MR_EXIT_OK;
+}
+
+static int
+group_dispatch(const char *group, int argc, char **argv)
+{
+	const struct mr_cmd *cmd;
+	struct mr_buf b = MR_BUF_INIT;
+
+	if (argc < 3) {
+		group_list(group, &b);
+		fprintf(stderr, "%s: %s: which action? (%s)\n", progname, group,
+		    b.buf);
+		fprintf(stderr, "Try 'model-router %s --help'.\n", group);
+		mr_buf_release(&b);
+		return MR_EXIT_USAGE;
+	}
+	if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)
+		return group_help(group, stdout);
+	if ((cmd = find2(group, argv[2])) == NULL) {
+		group_list(group, &b);
+		fprintf(stderr, "%s: %s: '%s' is not an action (%s)\n", progname,
+		    group, argv[2], b.buf);
+		mr_buf_release(&b);
+		return MR_EXIT_USAGE;
+	}
+	return cmd->run(cmd, argc - 2, argv + 2);
 }
 
 static int
@@ -238,7 +320,11 @@ dispatch(int argc, char **argv)
 			usage_all(stdout);
 			return MR_EXIT_OK;
 		}
-		if ((cmd = mr_cli_find(argv[2])) == NULL)
+		if (is_group(argv[2]) && argc < 4)
+			return group_help(argv[2], stdout);
+		cmd = is_group(argv[2]) ? find2(argv[2], argv[3]) :
+		    mr_cli_find(argv[2]);
+		if (cmd == NULL)
 			return mr_cli_usage_error(NULL, "no such command: %s",
 			    argv[2]);
 		mr_cli_help(cmd, stdout);
@@ -247,7 +333,10 @@ dispatch(int argc, char **argv)
 	if (strcmp(name, "__commands") == 0)
 		return list_commands();
 	if (strcmp(name, "__options") == 0)
-		return list_options(argc > 2 ? argv[2] : NULL);
+		return list_options(argc > 2 ? argv[2] : NULL,
+		    argc > 3 ? argv[3] : NULL);
+	if (is_group(name))
+		return group_dispatch(name, argc, argv);
 	if ((cmd = mr_cli_find(name)) == NULL) {
 		fprintf(stderr, "%s: '%s' is not a command.\n", progname, name);
 		for (i = 0; mr_commands[i] != NULL; i++)

@@ -100,7 +100,7 @@ classify(struct mr_http_get *r, struct mr_server_result *out)
 	}
 	if (try_parse(mr_parse_openai_models, &r[EP_V1_MODELS], &out->info))
 		return;
-	snprintf(out->problem, sizeof(out->problem), "answers HTTP %ld but "
+	snprintf(out->problem, sizeof(out->problem), "answers HTTP %ld, but "
 	    "not like a model server%s", r[EP_V1_MODELS].status,
 	    r[EP_V1_MODELS].body.len > 0 && r[EP_V1_MODELS].body.buf[0] == '<' ?
 	    " (HTML)" : "");

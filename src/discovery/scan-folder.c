@@ -60,7 +60,7 @@ walk(struct walk *w, const char *dir, const char *label, int depth)
 	if (scan_stat(dir, &st, w->cb) < 0 || !S_ISDIR(st.st_mode))
 		return;
 	if (!scan_inodes_add(&w->entered, &st)) {
-		scan_warn(w->cb, "%s: leads back to a folder already scanned; "
+		scan_warn(w->cb, "%s: the same folder as one already scanned; "
 		    "skipped%s", dir, "");
 		return;
 	}

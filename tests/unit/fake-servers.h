@@ -211,7 +211,7 @@ fake_start(enum fake kind, unsigned *port)
 }
 
 /* A loopback port nobody listens on (free a moment ago). */
-static unsigned
+static inline unsigned
 fake_closed_port(void)
 {
 	struct sockaddr_in sa;

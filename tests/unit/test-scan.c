@@ -33,16 +33,9 @@ static void
 on_model(void *ctx, const struct mr_model *m)
 {
 	struct seen *s = ctx;
-	struct mr_model *c;
-	size_t i;
 
 	assert_true(s->n < 32);
-	c = &s->models[s->n++];
-	*c = *m;
-	c->name = mr_xstrdup(m->name);
-	memset(&c->paths, 0, sizeof(c->paths));
-	for (i = 0; i < m->paths.n; i++)
-		mr_strlist_push(&c->paths, m->paths.v[i]);
+	mr_model_copy(&s->models[s->n++], m);
 }
 
 static void
@@ -393,6 +386,95 @@ test_hf_cache(void **state)
 	free(hub);
 }
 
+/* A GGUF with tensor infos: PARAMS parameters in one 1-D tensor. */
+static void
+write_gguf_tensors(const char *rel, uint64_t params)
+{
+	struct gw g;
+	char *p = at(rel);
+
+	gw_begin(&g, 3, 1);
+	kv_str(&g, "general.architecture", "llama");
+	kv_u32(&g, "llama.context_length", 131072);
+	gw_end(&g);
+	tensor(&g, "token_embd.weight", &params, 1);
+	assert_int_equal(gw_write(&g, p), 0);
+	mr_buf_release(&g.b);
+	free(p);
+}
+
+static void
+test_folder(void **state)
+{
+	struct seen s;
+	struct mr_scan_cb cb = { on_model, on_warning, &s };
+	const struct mr_model *m;
+	char *models = at("models"), *a, *b;
+	struct stat st;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	mkdirs("models/deep/a/b/c/d/e");
+	write_gguf_tensors("models/flat-Q4_K_M.gguf", 8000000000ULL);
+	/* split: each shard lists its own tensors */
+	mkdirs("models/Big");
+	write_gguf_tensors("models/Big/Big-00001-of-00002.gguf", 1000);
+	write_gguf_tensors("models/Big/Big-00002-of-00002.gguf", 234);
+	/* depth 4 is scanned, depth 5 is not */
+	write_gguf("models/deep/a/b/c/four.gguf", "llama", 8192, -1, NULL);
+	write_gguf("models/deep/a/b/c/d/five.gguf", "llama", 8192, -1, NULL);
+	/* safetensors weights, one hard-linked twice: counted once */
+	mkdirs("models/st");
+	write_text("models/st/config.json", "{\"model_type\":\"qwen3\","
+	    "\"max_position_embeddings\":32768}");
+	write_text("models/st/model-1.safetensors", "0123456789");
+	a = at("models/st/model-1.safetensors");
+	b = at("models/st/model-2.safetensors");
+	assert_int_equal(link(a, b), 0);
+	free(a);
+	free(b);
+	/* a Hugging Face repository and an Ollama store inside */
+	mkdirs("models/hub/models--org--Name/snapshots/r1");
+	write_gguf("models/hub/models--org--Name/snapshots/r1/n.gguf", "qwen3",
+	    40960, 15, NULL);
+	mkdirs("models/ol/blobs");
+	mkdirs("models/ol/manifests/registry.ollama.ai/library/tiny");
+	write_gguf("models/ol/blobs/sha256-" HEX1, "llama", 2048, 2, NULL);
+	write_text("models/ol/manifests/registry.ollama.ai/library/tiny/1b",
+	    "{\"layers\":[{\"mediaType\":\"application/vnd.ollama.image."
+	    "model\",\"digest\":\"sha256:" HEX1 "\",\"size\":1}]}");
+	/* a link back up the tree, and one to the same folder twice */
+	link_rel("..", "models/deep/up");
+	link_rel("Big", "models/Big-again");
+
+	mr_scan_folder(models, MR_SRC_FOLDER, &cb);
+
+	m = find(&s, "flat-Q4_K_M.gguf");
+	assert_int_equal(m->source, MR_SRC_FOLDER);
+	assert_int_equal(m->params, 8000000000ULL);
+	assert_string_equal(m->quant, "Q4_K_M");
+	m = find(&s, "Big/Big");
+	assert_int_equal(m->shards, 2);
+	assert_int_equal(m->params, 1234);
+	find(&s, "deep/a/b/c/four.gguf");
+	m = find(&s, "st");
+	assert_int_equal(m->format, MR_FMT_SAFETENSORS);
+	assert_int_equal(m->context_length, 32768);
+	a = at("models/st/config.json");
+	assert_int_equal(stat(a, &st), 0);
+	assert_int_equal(m->size_bytes, 10 + (uint64_t)st.st_size);
+	free(a);
+	m = find(&s, "org/Name/n.gguf");
+	assert_int_equal(m->source, MR_SRC_HF_CACHE);
+	m = find(&s, "tiny:1b");
+	assert_int_equal(m->source, MR_SRC_OLLAMA);
+	/* nothing else: not five.gguf, not Big twice */
+	assert_int_equal(s.n, 6);
+	assert_true(warned(&s, "the same folder as one already scanned"));
+	seen_release(&s);
+	free(models);
+}
+
 int
 main(void)
 {
@@ -402,6 +484,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ollama, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hf_cache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_folder, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
