@@ -7,7 +7,7 @@
 _model_router()
 {
 	local cur prev cmd i
-	local commands="decide dispatch-plan validate-config help"
+	local commands="decide dispatch-plan validate-config setup help"
 	local route_opts="--json --config --profile --attachment --force-engine
 		--max-cost-tier --max-latency-tier --latency-sensitive
 		--provider-allow --provider-deny --local-only --no-hosted
@@ -79,6 +79,23 @@ _model_router()
 		mapfile -t COMPREPLY < <(compgen -W "local human openai anthropic" -- "$cur")
 		return 0
 		;;
+	--model-dir)
+		if declare -F _filedir >/dev/null; then
+			_filedir -d
+		else
+			compopt -o dirnames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+		fi
+		return 0
+		;;
+	--server)
+		mapfile -t COMPREPLY < <(compgen -W "http://127.0.0.1:" -- "$cur")
+		compopt -o nospace 2>/dev/null
+		return 0
+		;;
+	--timeout)
+		return 0
+		;;
 	--config)
 		if declare -F _filedir >/dev/null; then
 			_filedir
@@ -99,6 +116,22 @@ _model_router()
 		;;
 	validate-config)
 		opts="--json --config --help"
+		;;
+	setup)
+		# setup ACTION: the action is the next word that is not an option
+		if ((i + 1 == COMP_CWORD)); then
+			mapfile -t COMPREPLY < <(compgen -W "scan --help" -- "$cur")
+			return 0
+		fi
+		case ${COMP_WORDS[i + 1]} in
+		scan)
+			opts="--json --model-dir --no-default-dirs --server
+				--no-servers --timeout --help"
+			;;
+		*)
+			return 0
+			;;
+		esac
 		;;
 	help)
 		if ((i + 1 == COMP_CWORD)); then

@@ -6,7 +6,8 @@
 set -l route '__fish_seen_subcommand_from decide dispatch-plan'
 set -l decide '__fish_seen_subcommand_from decide'
 set -l check '__fish_seen_subcommand_from validate-config'
-set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config'
+set -l scan '__fish_seen_subcommand_from setup; and __fish_seen_subcommand_from scan'
+set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan'
 # The engines of the built-in config; your config may add others.
 set -l engines intent_router fast_local balanced_local reasoning_local \
     code_agent claude_code codex openai_api anthropic_api web_research \
@@ -20,10 +21,12 @@ complete -c model-router -f
 complete -c model-router -n __fish_use_subcommand -a decide -d 'Route a prompt and print the decision receipt'
 complete -c model-router -n __fish_use_subcommand -a dispatch-plan -d 'Show what would be dispatched for a prompt, without running anything'
 complete -c model-router -n __fish_use_subcommand -a validate-config -d 'Check a router config and show which engines are available'
+complete -c model-router -n __fish_use_subcommand -a setup -d 'Find what this machine has for local models (setup scan)'
+complete -c model-router -n '__fish_seen_subcommand_from setup; and not __fish_seen_subcommand_from scan' -a scan -d 'Find the hardware, running model servers and model files'
 complete -c model-router -n __fish_use_subcommand -a help -d 'Show the help of a command'
 complete -c model-router -n __fish_use_subcommand -s h -l help -d 'Show the list of commands'
 complete -c model-router -n __fish_use_subcommand -s V -l version -d 'Show the version'
-complete -c model-router -n '__fish_seen_subcommand_from help' -a 'decide dispatch-plan validate-config' -d Command
+complete -c model-router -n '__fish_seen_subcommand_from help' -a 'decide dispatch-plan validate-config setup' -d Command
 
 # One long option: CONDITION --NAME DESCRIPTION [complete(1) flags...].
 # Options are written with their dashes so that they can be grepped for.
@@ -53,6 +56,14 @@ __model_router_opt $decide --no-alternatives 'Do not rank the other engines'
 # validate-config.
 __model_router_opt $check --json 'Print the result as JSON'
 __model_router_opt $check --config 'The config to check' -r -F
+
+# setup scan.
+__model_router_opt $scan --json 'Print one JSON document'
+__model_router_opt $scan --model-dir 'Also look for models in this folder (repeatable)' -r -a '(__fish_complete_directories)'
+__model_router_opt $scan --no-default-dirs 'Look only in the --model-dir folders'
+__model_router_opt $scan --server 'Also probe the server at this URL (repeatable)' -x -a 'http://127.0.0.1:'
+__model_router_opt $scan --no-servers 'Probe no server'
+__model_router_opt $scan --timeout 'Seconds to wait for a server (default 0.5)' -x
 
 # Every command.
 __model_router_opt $any --help 'Show the help of this command' -s h

@@ -104,8 +104,11 @@ else
 	echo "ok # skip bash -n (bash is not installed)"
 fi
 
-for cmd in $docs_cmds; do
-	if "$MR" "$cmd" --help >"$docs_tmp" 2>&1; then
+# One command a line; "setup scan" is two words, passed as two arguments.
+while IFS= read -r cmd; do
+	[ -n "$cmd" ] || continue
+	# shellcheck disable=SC2086
+	if "$MR" $cmd --help >"$docs_tmp" 2>&1; then
 		ok "$cmd --help exits 0"
 	else
 		not_ok "$cmd --help exits 0"
@@ -113,10 +116,13 @@ for cmd in $docs_cmds; do
 	check "$cmd --help mentions $cmd" help_has "$cmd"
 	check "the man page has .SS $cmd" man_has_section "$cmd"
 	for f in "$BASHC" "$ZSHC" "$FISHC"; do
-		check "${f##*/} has $cmd" has "$cmd" "$f"
+		for word in $cmd; do
+			check "${f##*/} has $cmd ($word)" has "$word" "$f"
+		done
 	done
 
-	if ! docs_opts=$("$MR" __options "$cmd"); then
+	# shellcheck disable=SC2086
+	if ! docs_opts=$("$MR" __options $cmd); then
 		not_ok "$MR __options $cmd"
 		continue
 	fi
@@ -134,6 +140,8 @@ for cmd in $docs_cmds; do
 			not_ok "the completions have $cmd $opt (missing in:$docs_missing)"
 		fi
 	done
-done
+done <<EOF
+$docs_cmds
+EOF
 
 exit "$docs_failed"
