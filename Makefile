@@ -125,8 +125,13 @@ $(B)/tests/fake-server: tests/tools/fake-server.c tests/unit/fake-servers.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
 
+$(B)/tests/scan-fixture: tests/tools/scan-fixture.c tests/unit/scan-fixture.h \
+    tests/unit/gguf-writer.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
 units: $(UNIT_BINS) $(B)/tests/corpus-check $(B)/tests/score-lines \
-    $(B)/tests/fake-server
+    $(B)/tests/fake-server $(B)/tests/scan-fixture
 
 # The README's test command. deps first, so a fresh Debian machine works.
 check: deps

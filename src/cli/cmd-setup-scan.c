@@ -221,6 +221,10 @@ print_servers(const struct mr_discovery *d, struct mr_buf *b, size_t *short_ctx)
 
 	for (i = 0; i < d->nservers; i++)
 		up += d->servers[i].info.kind != MR_SRV_UNKNOWN;
+	if (d->nservers == 0) {
+		mr_buf_addstr(b, "\nModel servers: none probed\n");
+		return;
+	}
 	mr_buf_printf(b, "\nModel servers: %zu of %zu answer%s\n", up,
 	    d->nservers, up == 1 ? "s" : "");
 	for (i = 0; i < d->nservers; i++) {

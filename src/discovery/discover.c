@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct disc {
 	struct mr_discovery		*out;
 	pthread_mutex_t			 lock;
 	struct scan_inodes		 models_seen;	/* first files */
+	struct mr_strlist		 tags_seen;	/* Ollama: file+name */
 	struct scan_inodes		 roots_seen;
 	struct mr_scan_root		*root;		/* being scanned */
 	struct mr_strlist		 bases;
@@ -72,10 +74,26 @@ on_model(void *ctx, const struct mr_model *m)
 	struct disc *d = ctx;
 	struct mr_discovery *out = d->out;
 	struct stat st;
+	char key[600];
+	bool again = false;
 
-	/* the same file reached through a second root counts once */
-	if (m->paths.n > 0 && stat(m->paths.v[0], &st) == 0 &&
-	    !scan_inodes_add(&d->models_seen, &st)) {
+	/*
+	 * The same file reached through a second root counts once; Ollama's
+	 * tags are names for blobs, so there the name counts too.
+	 */
+	if (m->paths.n > 0 && stat(m->paths.v[0], &st) == 0) {
+		if (m->source == MR_SRC_OLLAMA) {
+			snprintf(key, sizeof(key), "%ju:%ju:%s",
+			    (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+			    m->name);
+			again = mr_strlist_has(&d->tags_seen, key);
+			if (!again)
+				mr_strlist_push(&d->tags_seen, key);
+		} else {
+			again = !scan_inodes_add(&d->models_seen, &st);
+		}
+	}
+	if (again) {
 		if (out != NULL) {
 			pthread_mutex_lock(&d->lock);
 			out->duplicates++;
@@ -360,6 +378,7 @@ mr_discover(const struct mr_discover_opts *opts,
 	progress(&d, mr_xstrdup("done"));
 	mr_strlist_clear(&d.bases);
 	scan_inodes_clear(&d.models_seen);
+	mr_strlist_clear(&d.tags_seen);
 	scan_inodes_clear(&d.roots_seen);
 	pthread_mutex_destroy(&d.lock);
 }

@@ -25,7 +25,8 @@ int	 scan_list_dir(const char *path, struct mr_strlist *names,
 int	 scan_stat(const char *path, struct stat *st,
 	    const struct mr_scan_cb *cb);
 bool	 scan_ends_with(const char *s, const char *suffix);
-void	 scan_fill_gguf(struct mr_model *m, const char *path,
+/* GGUF header facts into M; false (warned) when PATH is not readable GGUF. */
+bool	 scan_fill_gguf(struct mr_model *m, const char *path,
 	    const struct mr_scan_cb *cb);
 void	 scan_fill_config(struct mr_model *m, const char *dir,
 	    const struct mr_scan_cb *cb);

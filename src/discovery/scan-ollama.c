@@ -64,7 +64,10 @@ one_manifest(const char *models, const char *file, const char *host,
 	m.size_bytes = man.total_size ? man.total_size : (uint64_t)st.st_size;
 	m.has_projector = man.has_projector;
 	mr_strlist_push(&m.paths, path);
-	scan_fill_gguf(&m, path, cb);
+	if (!scan_fill_gguf(&m, path, cb)) {
+		mr_model_release(&m);
+		goto out;
+	}
 	if (man.has_params && read_blob(models, man.params_digest, &b) &&
 	    mr_ollama_parse_params(b.buf, b.len, &num_ctx, NULL) == 0)
 		m.configured_context = num_ctx;

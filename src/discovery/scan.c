@@ -157,7 +157,7 @@ scan_ends_with(const char *s, const char *suffix)
 	return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
-void
+bool
 scan_fill_gguf(struct mr_model *m, const char *path,
     const struct mr_scan_cb *cb)
 {
@@ -169,9 +169,9 @@ scan_fill_gguf(struct mr_model *m, const char *path,
 	m->format = MR_FMT_GGUF;
 	m->tools = -1;
 	if (mr_gguf_read_file(path, MR_GGUF_TENSORS, &in, &err) < 0) {
-		scan_warn(cb, "%s: %s", path, err.msg);
+		scan_warn(cb, "%s: %s; not listed", path, err.msg);
 		mr_error_clear(&err);
-		return;
+		return false;
 	}
 	memcpy(m->arch, in.architecture, sizeof(m->arch));
 	mr_strlcpy(m->size_label, sizeof(m->size_label), in.size_label);
@@ -192,6 +192,7 @@ scan_fill_gguf(struct mr_model *m, const char *path,
 		}
 		m->params += more.param_count;
 	}
+	return true;
 }
 
 /* HF-style config.json facts: context, architecture, MLX quantization. */
@@ -321,7 +322,12 @@ scan_model_dir(const char *dir, const char *label,
 			m.name = mr_xasprintf("%s%s%s", label, *label ? "/" : "",
 			    names.v[i]);
 		}
-		scan_fill_gguf(&m, path, cb);
+		/* a file that is not a readable GGUF is no model to run */
+		if (!scan_fill_gguf(&m, path, cb)) {
+			mr_model_release(&m);
+			free(path);
+			continue;
+		}
 		if (m.quant[0] == '\0')
 			mr_gguf_name_quant(names.v[i], m.quant,
 			    sizeof(m.quant));

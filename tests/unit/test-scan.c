@@ -185,7 +185,7 @@ test_lmstudio(void **state)
 
 	mr_scan_lmstudio(models, &cb);
 
-	assert_int_equal(s.n, 4);
+	assert_int_equal(s.n, 3);
 	m = find(&s, "lmstudio-community/Qwen3-8B-GGUF/Qwen3-8B-Q4_K_M.gguf");
 	assert_int_equal(m->source, MR_SRC_LMSTUDIO);
 	assert_int_equal(m->format, MR_FMT_GGUF);
@@ -216,11 +216,8 @@ test_lmstudio(void **state)
 	assert_string_equal(m->quant, "4bit");
 	assert_string_equal(m->arch, "llama");
 
-	/* garbage is still a file on disk: reported, with a warning */
-	m = find(&s, "bad/repo/garbage.gguf");
-	assert_int_equal(m->tools, -1);
-	assert_int_equal(m->context_length, 0);
-	assert_true(warned(&s, "not a GGUF file"));
+	/* garbage is no model to run: a warning, not a model */
+	assert_true(warned(&s, "garbage.gguf: not a GGUF file; not listed"));
 	assert_true(warned(&s, "does not exist (a broken link?)"));
 	assert_true(warned(&s, "symbolic link loop"));
 
