@@ -3,6 +3,8 @@
 # Every command runs hermetically: its own HOME, LC_ALL=C, TZ=UTC, no
 # MODEL_ROUTER_HOME.  check NAME CMD... compares stdout, stderr and the exit
 # status with tests/golden/NAME.{out,err,rc}; UPDATE_GOLDEN=1 rewrites them.
+# CHECK_SED, when set, is one more sed -E script run over both outputs
+# first (for values that change from run to run: ports, free space).
 set -u
 : "${MR:=build/model-router}"
 TOP=$(pwd)
@@ -25,8 +27,10 @@ check() {
 	shift
 	hermetic "$@" >"$T/out" 2>"$T/err" </dev/null
 	echo $? >"$T/rc"
-	sed "s|$T|\$TMP|g; s|$TOP|\$TOP|g" "$T/err" >"$T/err.n"
-	sed "s|$T|\$TMP|g; s|$TOP|\$TOP|g" "$T/out" >"$T/out.n"
+	sed "s|$T|\$TMP|g; s|$TOP|\$TOP|g" "$T/err" |
+	    sed -E "${CHECK_SED:-}" >"$T/err.n"
+	sed "s|$T|\$TMP|g; s|$TOP|\$TOP|g" "$T/out" |
+	    sed -E "${CHECK_SED:-}" >"$T/out.n"
 	mv "$T/out.n" "$T/out"
 	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
 		cp "$T/out" "$GOLDEN/$name.out"

@@ -7,8 +7,10 @@ HOME=$(mktemp -d)
 export HOME
 trap 'rm -rf "$HOME"' EXIT INT TERM
 rc=0
+RUN_ENV=	# VAR=value words for the next runs (no blanks in values)
 run() {
-	if valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+	# shellcheck disable=SC2086
+	if env $RUN_ENV valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
 	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 	    "$MR" "$@" >/dev/null 2>"$HOME/vg.log"; then :; else
 		if [ $? -eq 99 ]; then
@@ -29,4 +31,14 @@ run dispatch-plan --json --include-alternatives "generate a logo"
 run validate-config --json
 run validate-config --config tests/fixtures/cli/bad-yaml.yaml
 run
+run setup scan --bad-option
+# discovery over the fixture home, with a refused server probed
+FX=${MR_BUILD:-build}/tests/scan-fixture
+if [ -x "$FX" ] && "$FX" home "$HOME/fx"; then
+	RUN_ENV="HOME=$HOME/fx/home MODEL_ROUTER_SYSROOT=$HOME/fx/sys"
+	RUN_ENV="$RUN_ENV MODEL_ROUTER_DEFAULT_SERVERS=http://127.0.0.1:9"
+	run setup scan --timeout 0.5
+	run setup scan --json --no-servers --model-dir "$HOME/fx/disk"
+	RUN_ENV=
+fi
 exit $rc

@@ -128,6 +128,7 @@ fixture_home(const char *root)
 	char buf[1024];
 	int rc = 0;
 
+	mkdir(root, 0755);
 	/* the machine */
 	rc |= fx_text(root, "sys/proc/meminfo", "MemTotal:       33554432 kB\n"
 	    "MemFree:         1048576 kB\nMemAvailable:   25165824 kB\n");
@@ -232,6 +233,7 @@ fixture_big(const char *root, unsigned nmodels, unsigned files_per)
 	unsigned i, k;
 	int rc = 0;
 
+	mkdir(root, 0755);
 	for (i = 0; i < nmodels; i++) {
 		snprintf(rel, sizeof(rel), "models/pub%02u/Model-%03u-GGUF/"
 		    "Model-%03u-Q4_K_M.gguf", i % 20, i, i);
