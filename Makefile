@@ -149,7 +149,13 @@ $(B)/bench/bench-router: bench/bench-router.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-bench: all $(B)/bench/bench-router
+$(B)/bench/bench-scan: bench/bench-scan.c tests/unit/fake-servers.h \
+    tests/unit/scan-fixture.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ $< \
+	    $(LIB) $(TEST_LIBS) $(LIBS)
+
+bench: all $(B)/bench/bench-router $(B)/bench/bench-scan
 	$(Q)MR_BUILD=$(B) sh bench/run.sh
 
 # libFuzzer needs clang; the targets are built with ASan and UBSan.

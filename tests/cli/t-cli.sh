@@ -61,12 +61,15 @@ expect_rc 0 "required_env satisfied" env OPENAI_API_KEY=sk-test \
     "$MR" validate-config --config "$F/openai-enabled.yaml"
 
 # model-router-proxy is reserved for the proxy.
-ln -s "$MR" "$T/model-router-proxy"
+ln -s "$(cd "$(dirname "$MR")" && pwd)/$(basename "$MR")" "$T/model-router-proxy"
 expect_rc 1 "model-router-proxy is reserved" "$T/model-router-proxy"
 
 # Help for every command exits 0.
-for c in $("$MR" __commands); do
-	expect_rc 0 "$c --help" "$MR" "$c" --help
-done
+# every command, "setup scan" as two words
+"$MR" __commands >"$T/commands"
+while IFS= read -r c; do
+	# shellcheck disable=SC2086
+	expect_rc 0 "$c --help" "$MR" $c --help
+done <"$T/commands"
 
 finish
