@@ -32,10 +32,9 @@ done <"$T/ports"
 urls="$urls http://127.0.0.1:9"
 # free space changes from run to run
 CHECK_SED="${CHECK_SED}s/ +[0-9.]+ (B|KiB|MiB|GiB|TiB)\$/ <free>/;s/ +FREE\$/ <free>/;"
-CHECK_SED="${CHECK_SED}s/\"free_bytes\": [0-9]+/\"free_bytes\": <free>/;"
+CHECK_SED="$CHECK_SED"'s/"free_bytes": [0-9]+/"free_bytes": <free>/;'
 # the folder table's widths follow the length of the temporary folder
 CHECK_SED="${CHECK_SED}/^  (FOLDER|\\\$TMP)/s/  +/  /g"
-export CHECK_SED
 
 # check runs a command, not a function: the scan's environment as words
 set -- env HOME="$T/fx/home" MODEL_ROUTER_SYSROOT="$T/fx/sys" \
