@@ -25,6 +25,7 @@ extern const struct mr_cmd mr_cmd_decide;
 extern const struct mr_cmd mr_cmd_dispatch_plan;
 extern const struct mr_cmd mr_cmd_validate_config;
 extern const struct mr_cmd mr_cmd_setup_scan;
+extern const struct mr_cmd mr_cmd_setup_recommend;
 
 /* The table, NULL-terminated, in the order help lists them. */
 extern const struct mr_cmd *const mr_commands[];

@@ -20,6 +20,7 @@ const struct mr_cmd *const mr_commands[] = {
 	&mr_cmd_dispatch_plan,
 	&mr_cmd_validate_config,
 	&mr_cmd_setup_scan,
+	&mr_cmd_setup_recommend,
 	NULL
 };
 
