@@ -287,10 +287,13 @@ static int
 get_uint(struct ctx *c, const struct yv *map, const char *key, double hi,
     bool required, unsigned *out)
 {
+	const struct yv *v = yv_get(map, key);
 	double d = 0;
 
 	if (get_num(c, map, key, 0, hi, required, &d) < 0)
 		return -1;
+	if (v == NULL || v->type == YV_NULL)
+		return 0;	/* absent: *OUT keeps its default */
 	if (d != floor(d))
 		return fail(c, yv_get(map, key), "'%s' must be a whole number",
 		    key);
