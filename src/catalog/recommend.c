@@ -165,15 +165,17 @@ fits(uint64_t need, uint64_t budget)
 	return budget > 0 && need + keep_free(need) <= budget;
 }
 
-/* The best placement for NEED bytes, or -1. */
+/* The best placement for NEED bytes, or -1.  MLX runs on the GPU only. */
 static int
-place(const struct mr_rec_hw *hw, uint64_t need, uint64_t *budget)
+place(const struct mr_rec_hw *hw, uint64_t need, bool mlx, uint64_t *budget)
 {
 	static const enum mr_placement order[] = { MR_PLACE_GPU,
 		MR_PLACE_UNIFIED, MR_PLACE_SPLIT, MR_PLACE_CPU };
 	size_t i;
 
 	for (i = 0; i < MR_NELEM(order); i++) {
+		if (mlx && order[i] != MR_PLACE_UNIFIED)
+			continue;
 		*budget = mr_budget(hw, order[i]);
 		if (fits(need, *budget))
 			return (int)order[i];
@@ -282,6 +284,9 @@ score(const struct mr_pick *p, enum mr_rec_profile prof, enum mr_role role)
 		s += 4;
 	if (p->file->mlx)
 		s += 2;		/* the native runtime on Apple silicon */
+	if (role == MR_ROLE_FAST && prof != MR_REC_QUALITY)
+		/* a fast lane: speed counts as much as quality */
+		return 0.5 * s + 0.5 * (p->tok_s > 100 ? 100 : p->tok_s);
 	switch (prof) {
 	case MR_REC_QUALITY:
 		s += bpw >= 8 ? 3 : bpw >= 6 ? 2 : bpw >= 5.5 ? 1 : bpw < 4 ?
@@ -415,7 +420,8 @@ try_model(const struct mr_cat_model *m, const struct mr_rec_hw *hw,
 		if (!cur.installed && hw->disk_known &&
 		    files[i]->size_bytes > hw->disk_free)
 			continue;	/* no room to download it */
-		if ((pl = place(hw, cur.mem.total, &cur.budget)) < 0)
+		if ((pl = place(hw, cur.mem.total, files[i]->mlx,
+		    &cur.budget)) < 0)
 			continue;
 		cur.place = (enum mr_placement)pl;
 		cur.tok_s = bandwidth(cur.place) * 1e9 / ((double)
@@ -437,44 +443,98 @@ try_model(const struct mr_cat_model *m, const struct mr_rec_hw *hw,
 	return true;
 }
 
+/* What a role's search found, beside the picks. */
+struct search {
+	size_t		 n;		/* picks in ALL */
+	size_t		 considered;	/* models with the role */
+	size_t		 no_tools;	/* left out: no tool calls */
+	uint64_t	 least;		/* smallest need seen, 0 none */
+};
+
+/* Ranks the catalog's models for ROLE at CTX into ALL (best first). */
+static void
+search_role(const struct mr_catalog *cat, const struct mr_rec_hw *hw,
+    const struct mr_discovery *disc, enum mr_rec_profile prof,
+    enum mr_role role, uint64_t ctx, struct mr_pick *all, struct search *st)
+{
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < cat->n; i++) {
+		const struct mr_cat_model *m = &cat->models[i];
+
+		if (!(m->roles & (1u << role)))
+			continue;
+		st->considered++;
+		/* the context must be there, and tools for Hermes */
+		if (m->ctx_max < ctx)
+			continue;
+		if (mr_role_hermes_facing(role) && m->tools == 0) {
+			st->no_tools++;
+			continue;
+		}
+		if (try_model(m, hw, disc, prof, role, ctx, &all[st->n],
+		    &st->least))
+			st->n++;
+	}
+	qsort(all, st->n, sizeof(*all), pick_cmp);
+}
+
+static uint64_t
+best_budget(const struct mr_rec_hw *hw)
+{
+	uint64_t best = 0, b;
+	int i;
+
+	for (i = MR_PLACE_GPU; i <= MR_PLACE_CPU; i++)
+		if ((b = mr_budget(hw, (enum mr_placement)i)) > best)
+			best = b;
+	return best;
+}
+
+/* When nothing fits: why, and what would. */
 static void
 advise(struct mr_role_rec *rr, const struct mr_catalog *cat,
-    const struct mr_rec_hw *hw, uint64_t least, size_t too_short)
+    const struct mr_rec_hw *hw, const struct mr_discovery *disc,
+    enum mr_rec_profile prof, const struct search *st, struct mr_pick *tmp)
 {
+	struct search st2;
 	double gb = GiB;
-	uint64_t best = mr_budget(hw, MR_PLACE_GPU);
-	size_t i;
+	size_t len = sizeof(rr->advice);
 	int n;
 
-	for (i = MR_PLACE_UNIFIED; i <= MR_PLACE_CPU; i++)
-		if (mr_budget(hw, (enum mr_placement)i) > best)
-			best = mr_budget(hw, (enum mr_placement)i);
-	if (rr->considered == 0) {
-		snprintf(rr->advice, sizeof(rr->advice), "the catalog has no "
-		    "model for this role");
+	if (st->considered == 0) {
+		snprintf(rr->advice, len, "the catalog has no model for this "
+		    "role");
 		return;
 	}
-	if (least == 0) {
-		snprintf(rr->advice, sizeof(rr->advice), "no model for this "
-		    "role supports a %llu-token context%s",
-		    (unsigned long long)rr->context, too_short ?
-		    " with tool calls" : "");
+	if (st->least == 0) {
+		snprintf(rr->advice, len, "no model for this role supports a "
+		    "%llu-token context%s", (unsigned long long)rr->context,
+		    st->no_tools ? " with tool calls" : "");
 		return;
 	}
-	n = snprintf(rr->advice, sizeof(rr->advice), "nothing fits: the "
-	    "smallest choice needs %.1f GiB at a %llu-token context (%.1f GiB "
-	    "with headroom) and this machine offers %.1f GiB",
-	    least / gb, (unsigned long long)rr->context,
-	    (least + keep_free(least)) / gb, best / gb);
-	if (!mr_role_hermes_facing(rr->role) && n > 0 &&
-	    (size_t)n < sizeof(rr->advice))
-		snprintf(rr->advice + n, sizeof(rr->advice) - n, "; this role "
-		    "does not serve Hermes Agent, so --context 32768 may fit");
-	else if (n > 0 && (size_t)n < sizeof(rr->advice))
-		snprintf(rr->advice + n, sizeof(rr->advice) - n, "; a GPU "
-		    "with %.0f GiB (or that much more memory) would run it",
-		    ceil((least + keep_free(least)) / gb / 0.95));
-	(void)cat;
+	n = snprintf(rr->advice, len, "nothing fits: the smallest choice "
+	    "needs %.1f GiB at a %llu-token context (%.1f GiB with headroom) "
+	    "and this machine offers %.1f GiB", st->least / gb,
+	    (unsigned long long)rr->context,
+	    (st->least + keep_free(st->least)) / gb, best_budget(hw) / gb);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	/* a role that does not run Hermes Agent may take a shorter context */
+	if (!mr_role_hermes_facing(rr->role) && rr->context > 32768) {
+		search_role(cat, hw, disc, prof, rr->role, 32768, tmp, &st2);
+		if (st2.n > 0) {
+			snprintf(rr->advice + n, len - n, "; at --context "
+			    "32768 (this role does not serve Hermes Agent) %s "
+			    "%s fits in %.1f GiB", tmp[0].model->name,
+			    tmp[0].file->quant, tmp[0].mem.total / gb);
+			return;
+		}
+	}
+	snprintf(rr->advice + n, len - n, "; a GPU with %.0f GiB (or that much "
+	    "more memory) would run it",
+	    ceil((st->least + keep_free(st->least)) / gb / 0.95));
 }
 
 void
@@ -482,14 +542,16 @@ mr_recommend(const struct mr_catalog *cat, const struct mr_rec_hw *hw,
     const struct mr_discovery *disc, const struct mr_rec_opts *opts,
     struct mr_role_rec out[MR_ROLE_COUNT])
 {
-	struct mr_pick *all;
-	size_t i, r, n, top, too_short;
-	uint64_t ctx, least;
+	struct mr_pick *all, *tmp;
+	struct search st;
+	size_t r, top;
+	uint64_t ctx;
 
 	top = opts->top ? opts->top : 3;
 	if (top > MR_REC_MAX_PICKS)
 		top = MR_REC_MAX_PICKS;
 	all = mr_xcalloc(cat->n ? cat->n : 1, sizeof(*all));
+	tmp = mr_xcalloc(cat->n ? cat->n : 1, sizeof(*tmp));
 	for (r = 0; r < MR_ROLE_COUNT; r++) {
 		memset(&out[r], 0, sizeof(out[r]));
 		out[r].role = (enum mr_role)r;
@@ -500,34 +562,16 @@ mr_recommend(const struct mr_catalog *cat, const struct mr_rec_hw *hw,
 		    ctx < MR_REC_DEFAULT_CONTEXT)
 			ctx = MR_REC_DEFAULT_CONTEXT;
 		out[r].context = ctx;
-		n = 0;
-		least = 0;
-		too_short = 0;
-		for (i = 0; i < cat->n; i++) {
-			const struct mr_cat_model *m = &cat->models[i];
-
-			if (!(m->roles & (1u << r)))
-				continue;
-			out[r].considered++;
-			/* the context must be there, and tools for Hermes */
-			if (m->ctx_max < ctx)
-				continue;
-			if (mr_role_hermes_facing((enum mr_role)r) &&
-			    m->tools == 0) {
-				too_short++;
-				continue;
-			}
-			if (try_model(m, hw, disc, opts->profile,
-			    (enum mr_role)r, ctx, &all[n], &least))
-				n++;
-		}
-		qsort(all, n, sizeof(*all), pick_cmp);
-		out[r].npicks = n < top ? n : top;
+		search_role(cat, hw, disc, opts->profile, (enum mr_role)r, ctx,
+		    all, &st);
+		out[r].considered = st.considered;
+		out[r].npicks = st.n < top ? st.n : top;
 		memcpy(out[r].picks, all, out[r].npicks * sizeof(*all));
-		if (n == 0)
-			advise(&out[r], cat, hw, least, too_short);
+		if (st.n == 0)
+			advise(&out[r], cat, hw, disc, opts->profile, &st, tmp);
 	}
 	free(all);
+	free(tmp);
 }
 
 void

@@ -207,7 +207,7 @@ test_errors(void **state)
 	free(t);
 	t = edit("    arch:", "    arch: {type: llama, layers: 16, kv_heads: "
 	    "8, head_dim: 64, full_layers: 17}");
-	expect_error(t, "t.yaml:10:75: 'full_layers' (17) is more than "
+	expect_error(t, "t.yaml:10:77: 'full_layers' (17) is more than "
 	    "'layers' (16)");
 	free(t);
 	t = edit("    card:", "    card: http://example.com");
@@ -220,11 +220,11 @@ test_errors(void **state)
 	free(t);
 	t = edit("        - {quant: Q8_0", "        - {quant: Q8_0, file: x, "
 	    "size_gb: -1}");
-	expect_error(t, "t.yaml:17:38: 'size_gb' must be from 0.001 to 2000, "
+	expect_error(t, "t.yaml:17:43: 'size_gb' must be from 0.001 to 2000, "
 	    "not -1");
 	free(t);
 	t = edit("    context:", "    context: {native: 8192, max: 4096}");
-	expect_error(t, "t.yaml:11:38: 'max' context is below 'native'");
+	expect_error(t, "t.yaml:11:34: 'max' context is below 'native'");
 	free(t);
 	/* the same id twice in one file */
 	t = mr_xasprintf("%s%s", good, strstr(good, "  - id:"));
