@@ -52,7 +52,28 @@ _model_router()
 
 	case $prev in
 	--profile)
-		mapfile -t COMPREPLY < <(compgen -W "fast balanced quality private safe" -- "$cur")
+		if [[ $cmd == setup ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "lightweight balanced quality" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "fast balanced quality private safe" -- "$cur")
+		fi
+		return 0
+		;;
+	--route)
+		mapfile -t COMPREPLY < <(compgen -W "fast balanced reasoning code vision" -- "$cur")
+		return 0
+		;;
+	--gpu)
+		mapfile -t COMPREPLY < <(compgen -W "none nvidia amd intel apple" -- "$cur")
+		return 0
+		;;
+	--catalog)
+		if declare -F _filedir >/dev/null; then
+			_filedir
+		else
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
 		return 0
 		;;
 	--attachment)
@@ -93,7 +114,7 @@ _model_router()
 		compopt -o nospace 2>/dev/null
 		return 0
 		;;
-	--timeout)
+	--timeout | --context | --ram-gb | --vram-gb | --disk-gb | --top)
 		return 0
 		;;
 	--config)
@@ -120,13 +141,18 @@ _model_router()
 	setup)
 		# setup ACTION: the action is the next word that is not an option
 		if ((i + 1 == COMP_CWORD)); then
-			mapfile -t COMPREPLY < <(compgen -W "scan --help" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "scan recommend --help" -- "$cur")
 			return 0
 		fi
 		case ${COMP_WORDS[i + 1]} in
 		scan)
 			opts="--json --model-dir --no-default-dirs --server
 				--no-servers --timeout --help"
+			;;
+		recommend)
+			opts="--json --route --profile --context --ram-gb --vram-gb
+				--disk-gb --gpu --top --catalog --model-dir
+				--no-default-dirs --server --no-servers --timeout --help"
 			;;
 		*)
 			return 0

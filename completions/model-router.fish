@@ -7,7 +7,9 @@ set -l route '__fish_seen_subcommand_from decide dispatch-plan'
 set -l decide '__fish_seen_subcommand_from decide'
 set -l check '__fish_seen_subcommand_from validate-config'
 set -l scan '__fish_seen_subcommand_from setup; and __fish_seen_subcommand_from scan'
-set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan'
+set -l rec '__fish_seen_subcommand_from setup; and __fish_seen_subcommand_from recommend'
+set -l scanrec '__fish_seen_subcommand_from setup; and __fish_seen_subcommand_from scan recommend'
+set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan recommend'
 # The engines of the built-in config; your config may add others.
 set -l engines intent_router fast_local balanced_local reasoning_local \
     code_agent claude_code codex openai_api anthropic_api web_research \
@@ -21,8 +23,9 @@ complete -c model-router -f
 complete -c model-router -n __fish_use_subcommand -a decide -d 'Route a prompt and print the decision receipt'
 complete -c model-router -n __fish_use_subcommand -a dispatch-plan -d 'Show what would be dispatched for a prompt, without running anything'
 complete -c model-router -n __fish_use_subcommand -a validate-config -d 'Check a router config and show which engines are available'
-complete -c model-router -n __fish_use_subcommand -a setup -d 'Find what this machine has for local models (setup scan)'
-complete -c model-router -n '__fish_seen_subcommand_from setup; and not __fish_seen_subcommand_from scan' -a scan -d 'Find the hardware, running model servers and model files'
+complete -c model-router -n __fish_use_subcommand -a setup -d 'Find what this machine has and what it runs well'
+complete -c model-router -n '__fish_seen_subcommand_from setup; and not __fish_seen_subcommand_from scan recommend' -a scan -d 'Find the hardware, running model servers and model files'
+complete -c model-router -n '__fish_seen_subcommand_from setup; and not __fish_seen_subcommand_from scan recommend' -a recommend -d 'Recommend models this machine runs well, for each role'
 complete -c model-router -n __fish_use_subcommand -a help -d 'Show the help of a command'
 complete -c model-router -n __fish_use_subcommand -s h -l help -d 'Show the list of commands'
 complete -c model-router -n __fish_use_subcommand -s V -l version -d 'Show the version'
@@ -57,13 +60,24 @@ __model_router_opt $decide --no-alternatives 'Do not rank the other engines'
 __model_router_opt $check --json 'Print the result as JSON'
 __model_router_opt $check --config 'The config to check' -r -F
 
-# setup scan.
-__model_router_opt $scan --json 'Print one JSON document'
-__model_router_opt $scan --model-dir 'Also look for models in this folder (repeatable)' -r -a '(__fish_complete_directories)'
-__model_router_opt $scan --no-default-dirs 'Look only in the --model-dir folders'
-__model_router_opt $scan --server 'Also probe the server at this URL (repeatable)' -x -a 'http://127.0.0.1:'
-__model_router_opt $scan --no-servers 'Probe no server'
-__model_router_opt $scan --timeout 'Seconds to wait for a server (default 0.5)' -x
+# setup scan and setup recommend.
+__model_router_opt $scanrec --json 'Print one JSON document'
+__model_router_opt $scanrec --model-dir 'Also look for models in this folder (repeatable)' -r -a '(__fish_complete_directories)'
+__model_router_opt $scanrec --no-default-dirs 'Look only in the --model-dir folders'
+__model_router_opt $scanrec --server 'Also probe the server at this URL (repeatable)' -x -a 'http://127.0.0.1:'
+__model_router_opt $scanrec --no-servers 'Probe no server'
+__model_router_opt $scanrec --timeout 'Seconds to wait for a server (default 0.5)' -x
+
+# setup recommend.
+__model_router_opt $rec --route 'Only these roles (comma list)' -x -a 'fast balanced reasoning code vision'
+__model_router_opt $rec --profile 'Ranking profile' -x -a 'lightweight balanced quality'
+__model_router_opt $rec --context 'Tokens to fit (default 65536)' -x
+__model_router_opt $rec --ram-gb 'Pretend this much RAM (GiB)' -x
+__model_router_opt $rec --vram-gb 'Pretend this much VRAM (GiB)' -x
+__model_router_opt $rec --disk-gb 'Pretend this much free disk (GiB)' -x
+__model_router_opt $rec --gpu 'Pretend this GPU' -x -a 'none nvidia amd intel apple'
+__model_router_opt $rec --top 'Picks per role' -x
+__model_router_opt $rec --catalog 'A catalog to add to the built-in one' -r -F
 
 # Every command.
 __model_router_opt $any --help 'Show the help of this command' -s h

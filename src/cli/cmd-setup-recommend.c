@@ -139,6 +139,11 @@ print_text(const struct mr_catalog *cat, const struct mr_rec_hw *hw,
 				    p->file->repo, mr_fmt_bytes(
 				    p->file->size_bytes, x, sizeof(x)),
 				    p->file->estimated ? ", estimated" : "");
+			else if (p->file->file == NULL)
+				mr_buf_printf(b, "     get: a %s file of %s (about "
+				    "%s)\n", p->file->quant, p->model->gguf_repo,
+				    mr_fmt_bytes(p->file->size_bytes, x,
+				    sizeof(x)));
 			else
 				mr_buf_printf(b, "     get: %s %s (%s%s%s)\n",
 				    p->model->gguf_repo, p->file->file,
