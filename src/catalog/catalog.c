@@ -710,6 +710,7 @@ mr_catalog_add_mem(struct mr_catalog *cat, const char *text, size_t len,
 		mr_error_set(err, name, yerr.line, yerr.col, "invalid YAML: %s",
 		    yerr.msg);
 		mr_error_clear(&yerr);
+		ydoc_free(&d);	/* what was built before the error */
 		return -1;
 	}
 	root = d.root;
