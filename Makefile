@@ -71,7 +71,7 @@ endif
 LIB_SRCS   := $(sort $(wildcard src/*/*.c))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/embedded.o
 LIB        := $(B)/libmr.a
-EMBED      := catalog/model_router.yaml catalog/models.yaml
+EMBED      := catalog/model_router.yaml catalog/models.yaml $(sort $(wildcard presets/*.yaml))
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRCS  := $(sort $(wildcard fuzz/fuzz-*.c))
@@ -186,6 +186,7 @@ install: all
 	$(INSTALL) -m 644 man/$(PROG).1 $(DESTDIR)$(MANDIR)/man1/$(PROG).1
 	$(INSTALL) -m 644 catalog/model_router.yaml $(DESTDIR)$(DATADIR)/model_router.yaml
 	$(INSTALL) -m 644 catalog/models.yaml $(DESTDIR)$(DATADIR)/models.yaml
+	$(INSTALL) -m 644 presets/*.yaml $(DESTDIR)$(DATADIR)/presets/
 	$(INSTALL) -m 644 completions/$(PROG).bash $(DESTDIR)$(BASHCOMPDIR)/$(PROG)
 	$(INSTALL) -m 644 completions/_$(PROG) $(DESTDIR)$(ZSHCOMPDIR)/_$(PROG)
 	$(INSTALL) -m 644 completions/$(PROG).fish $(DESTDIR)$(FISHCOMPDIR)/$(PROG).fish

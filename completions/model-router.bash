@@ -7,7 +7,7 @@
 _model_router()
 {
 	local cur prev cmd i
-	local commands="decide dispatch-plan validate-config setup help"
+	local commands="decide dispatch-plan validate-config setup init validate-proxy-config backups help"
 	local route_opts="--json --config --profile --attachment --force-engine
 		--max-cost-tier --max-latency-tier --latency-sensitive
 		--provider-allow --provider-deny --local-only --no-hosted
@@ -61,6 +61,22 @@ _model_router()
 		;;
 	--route)
 		mapfile -t COMPREPLY < <(compgen -W "fast balanced reasoning code vision" -- "$cur")
+		return 0
+		;;
+	--preset)
+		mapfile -t COMPREPLY < <(compgen -W "lmstudio ollama llamacpp vllm mlx-lm localai hosted-openai-compatible" -- "$cur")
+		return 0
+		;;
+	--config-dir)
+		if declare -F _filedir >/dev/null; then
+			_filedir -d
+		else
+			compopt -o dirnames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+		fi
+		return 0
+		;;
+	--port)
 		return 0
 		;;
 	--gpu)
@@ -137,6 +153,30 @@ _model_router()
 		;;
 	validate-config)
 		opts="--json --config --help"
+		;;
+	init)
+		opts="--preset --auto --yes --force --port --config-dir --dry-run
+			--json --timeout --help"
+		;;
+	validate-proxy-config)
+		opts="--config --json --help"
+		;;
+	backups)
+		if ((i + 1 == COMP_CWORD)); then
+			mapfile -t COMPREPLY < <(compgen -W "list show restore --help" -- "$cur")
+			return 0
+		fi
+		case ${COMP_WORDS[i + 1]} in
+		list | show)
+			opts="--json --help"
+			;;
+		restore)
+			opts="--dry-run --json --help"
+			;;
+		*)
+			return 0
+			;;
+		esac
 		;;
 	setup)
 		# setup ACTION: the action is the next word that is not an option

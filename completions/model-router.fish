@@ -9,7 +9,11 @@ set -l check '__fish_seen_subcommand_from validate-config'
 set -l scan '__fish_seen_subcommand_from setup; and __fish_seen_subcommand_from scan'
 set -l rec '__fish_seen_subcommand_from setup; and __fish_seen_subcommand_from recommend'
 set -l scanrec '__fish_seen_subcommand_from setup; and __fish_seen_subcommand_from scan recommend'
-set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan recommend'
+set -l init '__fish_seen_subcommand_from init'
+set -l vpc '__fish_seen_subcommand_from validate-proxy-config'
+set -l bk '__fish_seen_subcommand_from backups'
+set -l bkr '__fish_seen_subcommand_from backups; and __fish_seen_subcommand_from restore'
+set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan recommend init validate-proxy-config backups'
 # The engines of the built-in config; your config may add others.
 set -l engines intent_router fast_local balanced_local reasoning_local \
     code_agent claude_code codex openai_api anthropic_api web_research \
@@ -26,6 +30,12 @@ complete -c model-router -n __fish_use_subcommand -a validate-config -d 'Check a
 complete -c model-router -n __fish_use_subcommand -a setup -d 'Find what this machine has and what it runs well'
 complete -c model-router -n '__fish_seen_subcommand_from setup; and not __fish_seen_subcommand_from scan recommend' -a scan -d 'Find the hardware, running model servers and model files'
 complete -c model-router -n '__fish_seen_subcommand_from setup; and not __fish_seen_subcommand_from scan recommend' -a recommend -d 'Recommend models this machine runs well, for each role'
+complete -c model-router -n __fish_use_subcommand -a init -d 'Write the router and proxy configs, with the models found'
+complete -c model-router -n __fish_use_subcommand -a validate-proxy-config -d 'Check a routing proxy config (routing_proxy.yaml)'
+complete -c model-router -n __fish_use_subcommand -a backups -d 'List, show and restore the backups made before changes'
+complete -c model-router -n '__fish_seen_subcommand_from backups; and not __fish_seen_subcommand_from list show restore' -a 'list' -d 'List the backups'
+complete -c model-router -n '__fish_seen_subcommand_from backups; and not __fish_seen_subcommand_from list show restore' -a 'show' -d 'Show what a backup holds'
+complete -c model-router -n '__fish_seen_subcommand_from backups; and not __fish_seen_subcommand_from list show restore' -a 'restore' -d 'Put the files of a backup back'
 complete -c model-router -n __fish_use_subcommand -a help -d 'Show the help of a command'
 complete -c model-router -n __fish_use_subcommand -s h -l help -d 'Show the list of commands'
 complete -c model-router -n __fish_use_subcommand -s V -l version -d 'Show the version'
@@ -78,6 +88,25 @@ __model_router_opt $rec --disk-gb 'Pretend this much free disk (GiB)' -x
 __model_router_opt $rec --gpu 'Pretend this GPU' -x -a 'none nvidia amd intel apple'
 __model_router_opt $rec --top 'Picks per role' -x
 __model_router_opt $rec --catalog 'A catalog to add to the built-in one' -r -F
+
+# init.
+__model_router_opt $init --preset 'The preset' -x -a 'lmstudio ollama llamacpp vllm mlx-lm localai hosted-openai-compatible'
+__model_router_opt $init --auto 'Pick the preset from what is running or installed'
+__model_router_opt $init --yes 'Ask nothing' -s y
+__model_router_opt $init --force 'Replace existing files (backed up first)'
+__model_router_opt $init --port 'The proxy port (default 8082)' -x
+__model_router_opt $init --config-dir 'Where to write' -r -a '(__fish_complete_directories)'
+__model_router_opt $init --dry-run 'Print the changes as a diff; write nothing'
+__model_router_opt $init --json 'Print the result as JSON'
+__model_router_opt $init --timeout 'Seconds to wait for a server (default 0.5)' -x
+
+# validate-proxy-config.
+__model_router_opt $vpc --config 'The proxy config' -r -F
+__model_router_opt $vpc --json 'Print JSON'
+
+# backups.
+__model_router_opt $bk --json 'Print JSON'
+__model_router_opt $bkr --dry-run 'Print the changes as a diff; write nothing'
 
 # Every command.
 __model_router_opt $any --help 'Show the help of this command' -s h

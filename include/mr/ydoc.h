@@ -93,4 +93,12 @@ const struct yv *yv_get(const struct yv *map, const char *key);
 /* A key as text for messages (a string as written, others as scalars). */
 const char *yv_text(const struct yv *v);
 
+/*
+ * Python str helpers, for messages that match the Python reference:
+ * Unicode whitespace as str.strip() sees it, and repr().
+ */
+bool	 py_blank(const char *s);
+char	*py_strip(const char *s);
+void	 py_repr(struct mr_buf *b, const char *s);
+
 #endif

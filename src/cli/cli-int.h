@@ -26,6 +26,11 @@ extern const struct mr_cmd mr_cmd_dispatch_plan;
 extern const struct mr_cmd mr_cmd_validate_config;
 extern const struct mr_cmd mr_cmd_setup_scan;
 extern const struct mr_cmd mr_cmd_setup_recommend;
+extern const struct mr_cmd mr_cmd_init;
+extern const struct mr_cmd mr_cmd_validate_proxy_config;
+extern const struct mr_cmd mr_cmd_backups_list;
+extern const struct mr_cmd mr_cmd_backups_show;
+extern const struct mr_cmd mr_cmd_backups_restore;
 
 /* The table, NULL-terminated, in the order help lists them. */
 extern const struct mr_cmd *const mr_commands[];
@@ -40,6 +45,10 @@ void	 mr_cli_warn(const char *fmt, ...) MR_PRINTF(1, 2);
 int	 mr_cli_bad_option(const struct mr_cmd *cmd, int c, char **argv);
 /* Writes all of B to stdout; false on a write error (reported). */
 bool	 mr_cli_write(const struct mr_buf *b);
+
+/* Checks a routing_proxy.yaml text with the full loader; 0 or -1. */
+int	 mr_cli_check_proxy_text(const char *name, const char *text,
+	    size_t len, struct mr_error *err);
 
 /* Plain-text tables (src/cli/table.c). */
 struct mr_table {

@@ -21,6 +21,11 @@ const struct mr_cmd *const mr_commands[] = {
 	&mr_cmd_validate_config,
 	&mr_cmd_setup_scan,
 	&mr_cmd_setup_recommend,
+	&mr_cmd_init,
+	&mr_cmd_validate_proxy_config,
+	&mr_cmd_backups_list,
+	&mr_cmd_backups_show,
+	&mr_cmd_backups_restore,
 	NULL
 };
 

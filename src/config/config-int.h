@@ -11,10 +11,5 @@
 #include "mr/util.h"
 #include "mr/ydoc.h"
 
-/* Python str helpers: Unicode whitespace as str.strip() sees it. */
-bool	 py_blank(const char *s);
-char	*py_strip(const char *s);
-/* Appends Python's repr() of S. */
-void	 py_repr(struct mr_buf *b, const char *s);
 
 #endif

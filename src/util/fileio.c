@@ -198,8 +198,9 @@ mr_unified_diff(const char *name, const char *old, size_t oldlen,
 		unlink(a);
 		return -1;
 	}
-	snprintf(la, sizeof(la), "a/%s", name);
-	snprintf(lb, sizeof(lb), "b/%s", name);
+	/* an absolute path labels both sides as it is; a name gets a/ b/ */
+	snprintf(la, sizeof(la), "%s%s", name[0] == '/' ? "" : "a/", name);
+	snprintf(lb, sizeof(lb), "%s%s", name[0] == '/' ? "" : "b/", name);
 	argv[0] = "diff";
 	argv[1] = "-u";
 	argv[2] = "--label";
