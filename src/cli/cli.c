@@ -171,7 +171,7 @@ usage_all(FILE *fp)
 	fprintf(fp, "usage: model-router [--version] [--help] <command> "
 	    "[options]\n       model-router help <command>\n\ncommands:\n");
 	for (i = 0; mr_commands[i] != NULL; i++)
-		fprintf(fp, "  %-17s %s\n", mr_commands[i]->name,
+		fprintf(fp, "  %-22s %s\n", mr_commands[i]->name,
 		    mr_commands[i]->summary);
 	fprintf(fp, "\nRun 'model-router <command> --help' for a command's "
 	    "options, and\n'model-router' alone for an overview of this "
@@ -210,7 +210,7 @@ overview(void)
 	}
 	mr_buf_addstr(&b, "\nCommands:\n");
 	for (i = 0; mr_commands[i] != NULL; i++)
-		mr_buf_printf(&b, "  %-17s %s\n", mr_commands[i]->name,
+		mr_buf_printf(&b, "  %-22s %s\n", mr_commands[i]->name,
 		    mr_commands[i]->summary);
 	mr_buf_addstr(&b, "\nNext: ");
 	if (r == NULL)
@@ -269,7 +269,7 @@ group_help(const char *group, FILE *fp)
 	for (i = 0; mr_commands[i] != NULL; i++)
 		if (strncmp(mr_commands[i]->name, group, n) == 0 &&
 		    mr_commands[i]->name[n] == ' ')
-			fprintf(fp, "  %-17s %s\n", mr_commands[i]->name + n + 1,
+			fprintf(fp, "  %-22s %s\n", mr_commands[i]->name + n + 1,
 			    mr_commands[i]->summary);
 	fprintf(fp, "\nRun 'model-router %s <action> --help' for its "
 	    "options.\n", group);
