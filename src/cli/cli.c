@@ -178,6 +178,19 @@ usage_all(FILE *fp)
 	    "machine's setup.\n");
 }
 
+/* Whether init has written a proxy config where the tools look for it. */
+static bool
+have_proxy_config(void)
+{
+	const char *h = getenv("MODEL_ROUTER_HOME");
+	char *p = h && *h ? mr_xasprintf("%s/routing_proxy.yaml", h) :
+	    mr_expand_home("~/.model-router/routing_proxy.yaml");
+	bool yes = p != NULL && access(p, F_OK) == 0;
+
+	free(p);
+	return yes;
+}
+
 /* `model-router` with no arguments: what it can do and what to run next. */
 static int
 overview(void)
@@ -216,12 +229,19 @@ overview(void)
 	if (r == NULL)
 		mr_buf_addstr(&b, "run 'model-router validate-config' to see "
 		    "what to fix.\n");
+	else if (!have_proxy_config())
+		mr_buf_addstr(&b, "see what this machine has and runs well,\n"
+		    "  model-router setup scan\n"
+		    "  model-router setup recommend\n"
+		    "then write the configs with the models found:\n"
+		    "  model-router init --auto\n");
 	else
 		mr_buf_addstr(&b, "see where a prompt would go:\n"
 		    "  model-router decide \"fix the failing tests in this "
 		    "repo\"\n"
-		    "then check your config with 'model-router "
-		    "validate-config'.\n");
+		    "then check your configs with 'model-router "
+		    "validate-config' and 'model-router "
+		    "validate-proxy-config'.\n");
 	mr_buf_addstr(&b, "\nEach command has --help; the manual is "
 	    "model-router(1).\n");
 	mr_cli_write(&b);
