@@ -12,7 +12,6 @@
 
 #include "mr/util.h"
 
-typedef const char *(*mr_getenv_fn)(const char *);
 
 /*
  * LM Studio's home: the path in ~/.lmstudio-home-pointer, else

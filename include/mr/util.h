@@ -106,6 +106,9 @@ int	 mr_read_file(const char *path, size_t max, struct mr_buf *b);
 /* Reads a whole stream (up to MAX bytes). */
 int	 mr_read_fd(int fd, size_t max, struct mr_buf *b);
 
+/* An environment lookup, so that code reading variables is testable. */
+typedef const char *(*mr_getenv_fn)(const char *);
+
 /* Expands a leading "~" or "~/" with $HOME.  Caller frees. */
 char	*mr_expand_home(const char *path);
 
