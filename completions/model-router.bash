@@ -7,7 +7,7 @@
 _model_router()
 {
 	local cur prev cmd i
-	local commands="decide dispatch-plan validate-config setup init validate-proxy-config backups help"
+	local commands="decide dispatch-plan validate-config setup init validate-proxy-config hermes backups help"
 	local route_opts="--json --config --profile --attachment --force-engine
 		--max-cost-tier --max-latency-tier --latency-sensitive
 		--provider-allow --provider-deny --local-only --no-hosted
@@ -52,7 +52,10 @@ _model_router()
 
 	case $prev in
 	--profile)
-		if [[ $cmd == setup ]]; then
+		if [[ $cmd == hermes ]]; then
+			local p=${HERMES_HOME:-$HOME/.hermes}/profiles
+			mapfile -t COMPREPLY < <(compgen -W "default $(ls "$p" 2>/dev/null)" -- "$cur")
+		elif [[ $cmd == setup ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "lightweight balanced quality" -- "$cur")
 		else
 			mapfile -t COMPREPLY < <(compgen -W "fast balanced quality private safe" -- "$cur")
@@ -67,7 +70,11 @@ _model_router()
 		mapfile -t COMPREPLY < <(compgen -W "lmstudio ollama llamacpp vllm mlx-lm localai hosted-openai-compatible" -- "$cur")
 		return 0
 		;;
-	--config-dir)
+	--api-mode)
+		mapfile -t COMPREPLY < <(compgen -W "chat_completions codex_responses anthropic_messages" -- "$cur")
+		return 0
+		;;
+	--hermes-home | --config-dir)
 		if declare -F _filedir >/dev/null; then
 			_filedir -d
 		else
@@ -76,7 +83,16 @@ _model_router()
 		fi
 		return 0
 		;;
-	--port)
+	--port | --name | --url | --base-url | --model | --context-length | --key-env)
+		return 0
+		;;
+	--proxy-config)
+		if declare -F _filedir >/dev/null; then
+			_filedir
+		else
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
 		return 0
 		;;
 	--gpu)
@@ -160,6 +176,32 @@ _model_router()
 		;;
 	validate-proxy-config)
 		opts="--config --json --help"
+		;;
+	hermes)
+		if ((i + 1 == COMP_CWORD)); then
+			mapfile -t COMPREPLY < <(compgen -W "show use-proxy add-provider remove-provider set-model set --help" -- "$cur")
+			return 0
+		fi
+		local home_opts="--json --hermes-home --profile --help"
+		case ${COMP_WORDS[i + 1]} in
+		show)
+			opts=$home_opts
+			;;
+		use-proxy)
+			opts="--name --proxy-config --url --model --context-length
+				--dry-run $home_opts"
+			;;
+		add-provider)
+			opts="--base-url --model --api-mode --key-env --api-key-stdin
+				--context-length --dry-run $home_opts"
+			;;
+		remove-provider | set-model | set)
+			opts="--dry-run $home_opts"
+			;;
+		*)
+			return 0
+			;;
+		esac
 		;;
 	backups)
 		if ((i + 1 == COMP_CWORD)); then

@@ -13,7 +13,11 @@ set -l init '__fish_seen_subcommand_from init'
 set -l vpc '__fish_seen_subcommand_from validate-proxy-config'
 set -l bk '__fish_seen_subcommand_from backups'
 set -l bkr '__fish_seen_subcommand_from backups; and __fish_seen_subcommand_from restore'
-set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan recommend init validate-proxy-config backups'
+set -l herm '__fish_seen_subcommand_from hermes'
+set -l hup '__fish_seen_subcommand_from hermes; and __fish_seen_subcommand_from use-proxy'
+set -l hadd '__fish_seen_subcommand_from hermes; and __fish_seen_subcommand_from add-provider'
+set -l hw '__fish_seen_subcommand_from hermes; and __fish_seen_subcommand_from use-proxy add-provider remove-provider set-model set'
+set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan recommend init validate-proxy-config hermes backups'
 # The engines of the built-in config; your config may add others.
 set -l engines intent_router fast_local balanced_local reasoning_local \
     code_agent claude_code codex openai_api anthropic_api web_research \
@@ -32,6 +36,14 @@ complete -c model-router -n '__fish_seen_subcommand_from setup; and not __fish_s
 complete -c model-router -n '__fish_seen_subcommand_from setup; and not __fish_seen_subcommand_from scan recommend' -a recommend -d 'Recommend models this machine runs well, for each role'
 complete -c model-router -n __fish_use_subcommand -a init -d 'Write the router and proxy configs, with the models found'
 complete -c model-router -n __fish_use_subcommand -a validate-proxy-config -d 'Check a routing proxy config (routing_proxy.yaml)'
+complete -c model-router -n __fish_use_subcommand -a hermes -d 'Read and edit Hermes Agent config'
+set -l hsub show use-proxy add-provider remove-provider set-model set
+complete -c model-router -n "__fish_seen_subcommand_from hermes; and not __fish_seen_subcommand_from $hsub" -a 'show' -d 'Show model settings and providers'
+complete -c model-router -n "__fish_seen_subcommand_from hermes; and not __fish_seen_subcommand_from $hsub" -a 'use-proxy' -d 'Point Hermes at the routing proxy'
+complete -c model-router -n "__fish_seen_subcommand_from hermes; and not __fish_seen_subcommand_from $hsub" -a 'add-provider' -d 'Add or update a provider'
+complete -c model-router -n "__fish_seen_subcommand_from hermes; and not __fish_seen_subcommand_from $hsub" -a 'remove-provider' -d 'Remove a provider'
+complete -c model-router -n "__fish_seen_subcommand_from hermes; and not __fish_seen_subcommand_from $hsub" -a 'set-model' -d 'Choose provider and model'
+complete -c model-router -n "__fish_seen_subcommand_from hermes; and not __fish_seen_subcommand_from $hsub" -a 'set' -d 'Set one key'
 complete -c model-router -n __fish_use_subcommand -a backups -d 'List, show and restore the backups made before changes'
 complete -c model-router -n '__fish_seen_subcommand_from backups; and not __fish_seen_subcommand_from list show restore' -a 'list' -d 'List the backups'
 complete -c model-router -n '__fish_seen_subcommand_from backups; and not __fish_seen_subcommand_from list show restore' -a 'show' -d 'Show what a backup holds'
@@ -103,6 +115,21 @@ __model_router_opt $init --timeout 'Seconds to wait for a server (default 0.5)' 
 # validate-proxy-config.
 __model_router_opt $vpc --config 'The proxy config' -r -F
 __model_router_opt $vpc --json 'Print JSON'
+
+# hermes.
+__model_router_opt $herm --json 'Print JSON'
+__model_router_opt $herm --hermes-home 'Hermes home' -r -a '(__fish_complete_directories)'
+__model_router_opt $herm --profile 'Hermes profile' -x
+__model_router_opt $hw --dry-run 'Print the change as a diff; write nothing'
+__model_router_opt $hup --name 'The provider entry name' -x
+__model_router_opt $hup --proxy-config 'The proxy config' -r -F
+__model_router_opt $hup --url 'The proxy /v1 URL' -x
+__model_router_opt "$hup; or $hadd" --model 'The model' -x
+__model_router_opt "$hup; or $hadd" --context-length 'Context length (64000 or more)' -x
+__model_router_opt $hadd --base-url 'The endpoint' -x
+__model_router_opt $hadd --api-mode 'Wire format' -x -a 'chat_completions codex_responses anthropic_messages'
+__model_router_opt $hadd --key-env 'The .env variable of its key' -x
+__model_router_opt $hadd --api-key-stdin 'Read the key from standard input'
 
 # backups.
 __model_router_opt $bk --json 'Print JSON'

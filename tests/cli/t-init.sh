@@ -53,7 +53,7 @@ fi
 check init-ollama-force "$@" init --preset ollama --force --json
 check init-validate-ollama "$@" validate-proxy-config --json
 check backups-list "$@" backups list
-id=$(ls "$D/backups" | sed -n 's/\.tar\.gz$//p' | head -n 1)
+id=$(env HOME="$H" "$MR" backups list --json | sed -n 's/^ *"id": "\(.*\)",$/\1/p' | head -n 1)
 check backups-show "$@" backups show "$id"
 check backups-restore-dry "$@" backups restore "$id" --dry-run
 check backups-restore "$@" backups restore "$id"
