@@ -93,6 +93,11 @@ void	 mr_probe_servers(const char *const *bases, size_t n, long timeout_ms,
 	    mr_http_fn http, struct mr_server_result *out,
 	    mr_probe_found_fn found, void *ctx);
 
+/* The command (or step) that gives model ID a 64K context on a server
+ * of kind K, into BUF; returns BUF. */
+const char *mr_server_context_fix(enum mr_server_kind k, const char *id,
+	    char *buf, size_t n);
+
 /* True when a loaded context is enough for Hermes Agent. */
 static inline bool
 mr_context_ok(uint64_t ctx)

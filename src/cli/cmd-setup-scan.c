@@ -341,6 +341,7 @@ static void
 print_fixes(const struct mr_discovery *d, size_t short_ctx, struct mr_buf *b)
 {
 	bool said[MR_SRV_OPENAI + 1] = { false };
+	char fixbuf[320];
 	const struct mr_server_result *r;
 	size_t i, k;
 
@@ -359,32 +360,9 @@ print_fixes(const struct mr_discovery *d, size_t short_ctx, struct mr_buf *b)
 			    said[r->info.kind])
 				continue;
 			said[r->info.kind] = true;
-			switch (r->info.kind) {
-			case MR_SRV_LMSTUDIO:
-				mr_buf_printf(b, "  LM Studio: reload with "
-				    "'lms load %s --context-length 65536'\n",
-				    m->id);
-				break;
-			case MR_SRV_OLLAMA:
-				mr_buf_addstr(b, "  Ollama: restart it with "
-				    "OLLAMA_CONTEXT_LENGTH=65536 (e.g. "
-				    "'OLLAMA_CONTEXT_LENGTH=65536 ollama "
-				    "serve')\n");
-				break;
-			case MR_SRV_LLAMACPP:
-				mr_buf_addstr(b, "  llama.cpp: restart "
-				    "llama-server with '-c 65536' (per slot: "
-				    "-c is shared by --parallel slots)\n");
-				break;
-			case MR_SRV_VLLM:
-				mr_buf_addstr(b, "  vLLM: restart with "
-				    "'--max-model-len 65536'\n");
-				break;
-			default:
-				mr_buf_addstr(b, "  Other servers: load the "
-				    "model with a context of 65536 or more\n");
-				break;
-			}
+			mr_buf_printf(b, "  %s: %s\n",
+			    kind_title(r->info.kind), mr_server_context_fix(
+			    r->info.kind, m->id, fixbuf, sizeof(fixbuf)));
 		}
 	}
 }

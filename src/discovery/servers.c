@@ -378,3 +378,29 @@ out:
 	cJSON_Delete(j);
 	return rc;
 }
+
+const char *
+mr_server_context_fix(enum mr_server_kind k, const char *id, char *buf,
+    size_t n)
+{
+	switch (k) {
+	case MR_SRV_LMSTUDIO:
+		snprintf(buf, n, "lms load %s --context-length 65536", id);
+		break;
+	case MR_SRV_OLLAMA:
+		snprintf(buf, n, "OLLAMA_CONTEXT_LENGTH=65536 ollama serve");
+		break;
+	case MR_SRV_LLAMACPP:
+		snprintf(buf, n, "restart llama-server with -c 65536 (shared by "
+		    "its --parallel slots)");
+		break;
+	case MR_SRV_VLLM:
+		snprintf(buf, n, "restart vLLM with --max-model-len 65536");
+		break;
+	case MR_SRV_OPENAI:
+	case MR_SRV_UNKNOWN:
+		snprintf(buf, n, "load %s with a context of 65536 or more", id);
+		break;
+	}
+	return buf;
+}

@@ -199,32 +199,12 @@ suit(const struct cand *c, enum mr_backend_role r)
 	return s;
 }
 
-static const char *
-ctx_fix(enum mr_server_kind k, const char *id)
-{
-	static char buf[320];
-
-	switch (k) {
-	case MR_SRV_LMSTUDIO:
-		snprintf(buf, sizeof(buf), "reload it with 'lms load %s "
-		    "--context-length 65536'", id);
-		return buf;
-	case MR_SRV_OLLAMA:
-		return "restart Ollama with OLLAMA_CONTEXT_LENGTH=65536";
-	case MR_SRV_LLAMACPP:
-		return "restart llama-server with -c 65536";
-	case MR_SRV_VLLM:
-		return "restart vLLM with --max-model-len 65536";
-	default:
-		return "load it with a context of 65536 or more";
-	}
-}
-
 void
 mr_assign_models(const struct mr_preset *p, const struct mr_discovery *d,
     const struct mr_catalog *cat, struct mr_assignment *a)
 {
 	struct cand *cs = NULL, *c;
+	char fix[320];
 	size_t i, k, n = 0, best;
 	double s, bs;
 	int r;
@@ -303,8 +283,9 @@ mr_assign_models(const struct mr_preset *p, const struct mr_discovery *d,
 			mr_strlist_push_take(&a->warnings, mr_xasprintf("%s: %s "
 			    "is loaded with a %llu-token context and Hermes "
 			    "Agent needs 65536: %s", role_names[r], c->id,
-			    (unsigned long long)c->loaded_ctx, ctx_fix(p->kind,
-			    c->id)));
+			    (unsigned long long)c->loaded_ctx,
+			    mr_server_context_fix(p->kind, c->id, fix,
+			    sizeof(fix))));
 		if (r != MR_BR_FAST && c->tools < 0)
 			mr_strlist_push_take(&a->warnings, mr_xasprintf("%s: "
 			    "whether %s calls tools is not known; Hermes Agent "
