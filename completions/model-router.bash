@@ -7,7 +7,7 @@
 _model_router()
 {
 	local cur prev cmd i
-	local commands="decide dispatch-plan validate-config setup init validate-proxy-config hermes backups help"
+	local commands="decide dispatch-plan validate-config setup init validate-proxy-config doctor hermes backups help"
 	local route_opts="--json --config --profile --attachment --force-engine
 		--max-cost-tier --max-latency-tier --latency-sensitive
 		--provider-allow --provider-deny --local-only --no-hosted
@@ -176,6 +176,10 @@ _model_router()
 		;;
 	validate-proxy-config)
 		opts="--config --json --help"
+		;;
+	doctor)
+		opts="--config --hermes --no-hermes --hermes-home --timeout --json
+			--help"
 		;;
 	hermes)
 		if ((i + 1 == COMP_CWORD)); then

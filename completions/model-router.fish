@@ -13,11 +13,12 @@ set -l init '__fish_seen_subcommand_from init'
 set -l vpc '__fish_seen_subcommand_from validate-proxy-config'
 set -l bk '__fish_seen_subcommand_from backups'
 set -l bkr '__fish_seen_subcommand_from backups; and __fish_seen_subcommand_from restore'
+set -l doc '__fish_seen_subcommand_from doctor'
 set -l herm '__fish_seen_subcommand_from hermes'
 set -l hup '__fish_seen_subcommand_from hermes; and __fish_seen_subcommand_from use-proxy'
 set -l hadd '__fish_seen_subcommand_from hermes; and __fish_seen_subcommand_from add-provider'
 set -l hw '__fish_seen_subcommand_from hermes; and __fish_seen_subcommand_from use-proxy add-provider remove-provider set-model set'
-set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan recommend init validate-proxy-config hermes backups'
+set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan recommend init validate-proxy-config doctor hermes backups'
 # The engines of the built-in config; your config may add others.
 set -l engines intent_router fast_local balanced_local reasoning_local \
     code_agent claude_code codex openai_api anthropic_api web_research \
@@ -36,6 +37,7 @@ complete -c model-router -n '__fish_seen_subcommand_from setup; and not __fish_s
 complete -c model-router -n '__fish_seen_subcommand_from setup; and not __fish_seen_subcommand_from scan recommend' -a recommend -d 'Recommend models this machine runs well, for each role'
 complete -c model-router -n __fish_use_subcommand -a init -d 'Write the router and proxy configs, with the models found'
 complete -c model-router -n __fish_use_subcommand -a validate-proxy-config -d 'Check a routing proxy config (routing_proxy.yaml)'
+complete -c model-router -n __fish_use_subcommand -a doctor -d 'Check the whole setup and say how to fix each problem'
 complete -c model-router -n __fish_use_subcommand -a hermes -d 'Read and edit Hermes Agent config'
 set -l hsub show use-proxy add-provider remove-provider set-model set
 complete -c model-router -n "__fish_seen_subcommand_from hermes; and not __fish_seen_subcommand_from $hsub" -a 'show' -d 'Show model settings and providers'
@@ -115,6 +117,14 @@ __model_router_opt $init --timeout 'Seconds to wait for a server (default 0.5)' 
 # validate-proxy-config.
 __model_router_opt $vpc --config 'The proxy config' -r -F
 __model_router_opt $vpc --json 'Print JSON'
+
+# doctor.
+__model_router_opt $doc --config 'The proxy config' -r -F
+__model_router_opt $doc --hermes 'Check Hermes Agent config (default)'
+__model_router_opt $doc --no-hermes 'Do not check Hermes Agent config'
+__model_router_opt $doc --hermes-home 'Hermes home' -r -a '(__fish_complete_directories)'
+__model_router_opt $doc --timeout 'Seconds to wait for a server (default 1)' -x
+__model_router_opt $doc --json 'Print every check as JSON'
 
 # hermes.
 __model_router_opt $herm --json 'Print JSON'

@@ -23,6 +23,7 @@ const struct mr_cmd *const mr_commands[] = {
 	&mr_cmd_setup_recommend,
 	&mr_cmd_init,
 	&mr_cmd_validate_proxy_config,
+	&mr_cmd_doctor,
 	&mr_cmd_hermes_show,
 	&mr_cmd_hermes_use_proxy,
 	&mr_cmd_hermes_add_provider,

@@ -1,0 +1,194 @@
+/*
+ * doctor: every check a working setup needs, grouped, with a summary and
+ * the fixes in order.  The checks are src/doctor's.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli-int.h"
+#include "mr/doctor.h"
+#include "mr/json.h"
+
+enum {
+	OPT_D_CONFIG = 900, OPT_D_HERMES, OPT_D_NO_HERMES, OPT_D_HOME,
+	OPT_D_TIMEOUT
+};
+
+static const struct option options[] = {
+	{ "config", required_argument, NULL, OPT_D_CONFIG },
+	{ "hermes", no_argument, NULL, OPT_D_HERMES },
+	{ "no-hermes", no_argument, NULL, OPT_D_NO_HERMES },
+	{ "hermes-home", required_argument, NULL, OPT_D_HOME },
+	{ "timeout", required_argument, NULL, OPT_D_TIMEOUT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char *const groups[] = { "config", "backend", "proxy", "hermes" };
+static const char *const titles[] = { "Configs", "Backends", "Proxy",
+	"Hermes Agent" };
+
+static const char *
+mark(enum mr_check_status s)
+{
+	switch (s) {
+	case MR_CHECK_OK:
+		return "ok  ";
+	case MR_CHECK_WARN:
+		return "WARN";
+	case MR_CHECK_FAIL:
+		return "FAIL";
+	case MR_CHECK_SKIP:
+		return "skip";
+	}
+	return "?";
+}
+
+static int
+run(const struct mr_cmd *cmd, int argc, char **argv)
+{
+	struct mr_doctor_opts o;
+	struct mr_doctor_result r;
+	struct mr_buf out = MR_BUF_INIT;
+	const struct mr_check *c;
+	double timeout = 1.0;
+	char *end;
+	bool json = false;
+	size_t g, i, nfix = 0, ok = 0, skip = 0, w;
+	int ch, rc;
+
+	memset(&o, 0, sizeof(o));
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+		case OPT_HELP:
+			mr_cli_help(cmd, stdout);
+			return MR_EXIT_OK;
+		case OPT_D_CONFIG:
+			o.proxy_config = optarg;
+			break;
+		case OPT_D_HERMES:
+			o.no_hermes = false;
+			break;
+		case OPT_D_NO_HERMES:
+			o.no_hermes = true;
+			break;
+		case OPT_D_HOME:
+			o.hermes_home = optarg;
+			break;
+		case OPT_D_TIMEOUT:
+			timeout = strtod(optarg, &end);
+			if (*end || !(timeout >= 0.01 && timeout <= 60))
+				return mr_cli_usage_error(cmd, "--timeout wants "
+				    "seconds from 0.01 to 60, not '%s'", optarg);
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
+		default:
+			return mr_cli_bad_option(cmd, ch, argv);
+		}
+	}
+	if (optind < argc)
+		return mr_cli_usage_error(cmd, "unexpected argument '%s'",
+		    argv[optind]);
+	o.timeout_ms = lround(timeout * 1000);
+	mr_doctor_run(&o, NULL, &r);
+
+	if (json) {
+		cJSON *j = cJSON_CreateObject(), *a, *e, *s;
+
+		a = cJSON_AddArrayToObject(j, "checks");
+		for (i = 0; i < r.n; i++) {
+			c = &r.checks[i];
+			e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "id", c->id);
+			cJSON_AddStringToObject(e, "group", c->group);
+			cJSON_AddStringToObject(e, "status",
+			    mr_check_status_name(c->status));
+			cJSON_AddStringToObject(e, "finding", c->finding);
+			mr_json_add_str(e, "fix", c->fix);
+			cJSON_AddItemToArray(a, e);
+			ok += c->status == MR_CHECK_OK;
+			skip += c->status == MR_CHECK_SKIP;
+		}
+		s = cJSON_AddObjectToObject(j, "summary");
+		cJSON_AddNumberToObject(s, "ok", (double)ok);
+		cJSON_AddNumberToObject(s, "warnings", (double)r.warns);
+		cJSON_AddNumberToObject(s, "failed", (double)r.fails);
+		cJSON_AddNumberToObject(s, "skipped", (double)skip);
+		mr_json_print(j, &out);
+		mr_buf_addch(&out, '\n');
+		cJSON_Delete(j);
+	} else {
+		for (w = 0, i = 0; i < r.n; i++)
+			if (strlen(r.checks[i].id) > w)
+				w = strlen(r.checks[i].id);
+		for (g = 0; g < MR_NELEM(groups); g++) {
+			bool any = false;
+
+			for (i = 0; i < r.n; i++) {
+				c = &r.checks[i];
+				if (strcmp(c->group, groups[g]) != 0)
+					continue;
+				if (!any)
+					mr_buf_printf(&out, "%s%s\n", out.len ?
+					    "\n" : "", titles[g]);
+				any = true;
+				mr_buf_printf(&out, "  %s  %-*s  %s\n",
+				    mark(c->status), (int)w, c->id, c->finding);
+			}
+		}
+		for (i = 0; i < r.n; i++) {
+			ok += r.checks[i].status == MR_CHECK_OK;
+			skip += r.checks[i].status == MR_CHECK_SKIP;
+		}
+		mr_buf_printf(&out, "\n%zu ok, %zu warning%s, %zu failed, %zu "
+		    "skipped\n", ok, r.warns, r.warns == 1 ? "" : "s", r.fails,
+		    skip);
+		for (i = 0; i < r.n; i++) {
+			c = &r.checks[i];
+			if (c->fix == NULL || (c->status != MR_CHECK_FAIL &&
+			    c->status != MR_CHECK_WARN))
+				continue;
+			if (nfix++ == 0)
+				mr_buf_addstr(&out, "\nTo fix, in order:\n");
+			mr_buf_printf(&out, "  %zu. [%s] %s\n", nfix, c->id,
+			    c->fix);
+		}
+	}
+	rc = mr_cli_write(&out) ? (r.fails > 0 ? MR_EXIT_FAIL : MR_EXIT_OK) :
+	    MR_EXIT_FAIL;
+	mr_doctor_result_release(&r);
+	mr_buf_release(&out);
+	return rc;
+}
+
+const struct mr_cmd mr_cmd_doctor = {
+	.name = "doctor",
+	.summary = "Check the whole setup and say how to fix each problem",
+	.usage = "doctor [--config PATH] [--hermes | --no-hermes] "
+	    "[--hermes-home D]\n"
+	    "                    [--timeout S] [--json]",
+	.help =
+	    "  --config PATH             the proxy config (default: as\n"
+	    "                            validate-proxy-config)\n"
+	    "  --hermes                  check Hermes Agent's config (default)\n"
+	    "  --no-hermes               do not\n"
+	    "  --hermes-home D           Hermes's home (default: as Hermes\n"
+	    "                            finds it)\n"
+	    "  --timeout S               seconds to wait for a server (1)\n"
+	    "  --json                    print every check as JSON\n"
+	    "  -h, --help                show this help\n"
+	    "\nChecks the configs, every backend (all at once: reachable, the\n"
+	    "model served, the context it has loaded, tool calls), the\n"
+	    "proxy's port and Hermes Agent's endpoint, key and context.\n"
+	    "Exit status 1 when a check failed; warnings do not count.\n",
+	.options = options,
+	.shortopts = ":h",
+	.run = run,
+};
