@@ -9,6 +9,9 @@
  *    timeout; the whole discovery's wall time against timeout + 100 ms.
  *  - recommend: loading the built-in catalog and ranking every role for a
  *    24 GiB GPU + 32 GiB RAM machine (the scan excluded), median of 51.
+ *  - doctor: ten backends of which five hang, 500 ms timeout, against
+ *    timeout + 100 ms; and a healthy local setup (four answering
+ *    backends), median of 11, against 50 ms.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,8 @@
 
 #include "mr/catalog.h"
 #include "mr/discover.h"
+#include "mr/doctor.h"
+#include "mr/fileio.h"
 #include "mr/recommend.h"
 
 #include "../tests/unit/fake-servers.h"
@@ -78,6 +83,57 @@ bench_recommend(size_t *picks)
 	return t[25];
 }
 
+/* A proxy config over PORTS (N of them) in DIR; its path. */
+static char *
+doctor_config(const char *dir, const char *name, const unsigned *ports,
+    size_t n)
+{
+	struct mr_buf b = MR_BUF_INIT;
+	char *path = mr_xasprintf("%s/%s", dir, name);
+	size_t i;
+
+	mr_buf_addstr(&b, "backends:\n");
+	for (i = 0; i < n; i++)
+		mr_buf_printf(&b, "  b%zu:\n    base_url: http://127.0.0.1:%u/v1\n"
+		    "    model: Qwen3-8B-Q4_K_M.gguf\n", i, ports[i]);
+	mr_buf_addstr(&b, "engine_backends:\n  fast_local: b0\n"
+	    "  balanced_local: b0\n  reasoning_local: b0\n  code_agent: b0\n"
+	    "  web_research: b0\n  multimodal_vision: b0\n"
+	    "  image_generation: b0\n");
+	if (mr_write_atomic(path, b.buf, b.len, 0600, NULL) < 0)
+		exit(1);
+	mr_buf_release(&b);
+	return path;
+}
+
+static const char *
+no_env(const char *name)
+{
+	(void)name;
+	return NULL;
+}
+
+/* Wall time of one doctor run over CONFIG, ms. */
+static double
+doctor_ms(const char *config, long timeout_ms, size_t *fails)
+{
+	struct mr_doctor_opts o;
+	struct mr_doctor_result r;
+	double t0;
+
+	memset(&o, 0, sizeof(o));
+	o.proxy_config = config;
+	o.no_hermes = true;
+	o.timeout_ms = timeout_ms;
+	o.getenv_fn = no_env;
+	t0 = now_ms();
+	mr_doctor_run(&o, NULL, &r);
+	t0 = now_ms() - t0;
+	*fails = r.fails;
+	mr_doctor_result_release(&r);
+	return t0;
+}
+
 int
 main(void)
 {
@@ -89,8 +145,9 @@ main(void)
 	struct mr_discover_opts o;
 	struct mr_discovery d;
 	double t[REPEATS], first = 0, t0, wall;
-	size_t nmodels = 0, answered = 0, picks = 0;
-	double rec_ms;
+	size_t nmodels = 0, answered = 0, picks = 0, doc_fails = 0;
+	size_t healthy_fails = 0;
+	double rec_ms, doc_wall = 0, healthy_ms = 0;
 	unsigned port;
 	int i;
 
@@ -147,6 +204,38 @@ main(void)
 	tmpdir_remove(root);
 	rec_ms = bench_recommend(&picks);
 
+	/* doctor: ten backends, five hang; then four healthy ones */
+	{
+		struct MHD_Daemon *dd[10];
+		unsigned ports[10];
+		char ddir[64], *c10, *c4;
+		double h[11];
+
+		fake_stopping = 0;
+		if (tmpdir_make(ddir, sizeof(ddir), "mr-bench-doctor") != 0)
+			return 1;
+		for (i = 0; i < 10; i++) {
+			port = 0;
+			if ((dd[i] = fake_start(i < 5 ? F_LLAMACPP : F_HANG,
+			    &port)) == NULL)
+				return 1;
+			ports[i] = port;
+		}
+		c10 = doctor_config(ddir, "ten.yaml", ports, 10);
+		c4 = doctor_config(ddir, "four.yaml", ports, 4);
+		doc_wall = doctor_ms(c10, TIMEOUT_MS, &doc_fails);
+		for (i = 0; i < 11; i++)
+			h[i] = doctor_ms(c4, TIMEOUT_MS, &healthy_fails);
+		qsort(h, 11, sizeof(h[0]), dcmp);
+		healthy_ms = h[5];
+		fake_stopping = 1;
+		for (i = 0; i < 10; i++)
+			MHD_stop_daemon(dd[i]);
+		tmpdir_remove(ddir);
+		free(c10);
+		free(c4);
+	}
+
 	printf("{\n");
 	printf("  \"files\": {\"models_found\": %zu, \"files_in_tree\": %d, "
 	    "\"first_ms\": %.2f, \"median_ms\": %.2f, \"min_ms\": %.2f, "
@@ -158,8 +247,17 @@ main(void)
 	    "\"met\": %s},\n", answered, TIMEOUT_MS, wall, TIMEOUT_MS + 100,
 	    wall <= TIMEOUT_MS + 100 ? "true" : "false");
 	printf("  \"recommend\": {\"picks\": %zu, \"median_ms\": %.3f, "
-	    "\"target_ms\": 20, \"met\": %s}\n", picks, rec_ms,
+	    "\"target_ms\": 20, \"met\": %s},\n", picks, rec_ms,
 	    rec_ms <= 20 ? "true" : "false");
+	printf("  \"doctor\": {\"backends\": 10, \"hanging\": 5, "
+	    "\"failed_checks\": %zu, \"timeout_ms\": %d, \"wall_ms\": %.2f, "
+	    "\"target_ms\": %d, \"met\": %s,\n", doc_fails, TIMEOUT_MS,
+	    doc_wall, TIMEOUT_MS + 100, doc_wall <= TIMEOUT_MS + 100 ? "true" :
+	    "false");
+	printf("    \"healthy_backends\": 4, \"healthy_failed_checks\": %zu, "
+	    "\"healthy_median_ms\": %.2f, \"healthy_target_ms\": 50, "
+	    "\"healthy_met\": %s}\n", healthy_fails, healthy_ms,
+	    healthy_ms <= 50 ? "true" : "false");
 	printf("}\n");
 	return 0;
 }
