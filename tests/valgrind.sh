@@ -39,6 +39,18 @@ if [ -x "$FX" ] && "$FX" home "$HOME/fx"; then
 	RUN_ENV="$RUN_ENV MODEL_ROUTER_DEFAULT_SERVERS=http://127.0.0.1:9"
 	run setup scan --timeout 0.5
 	run setup scan --json --no-servers --model-dir "$HOME/fx/disk"
+	run setup recommend --no-servers --no-default-dirs --ram-gb 32 --vram-gb 24
 	RUN_ENV=
 fi
+# writing commands: init, the Hermes editor, backups, doctor
+RUN_ENV="MODEL_ROUTER_DEFAULT_SERVERS=http://127.0.0.1:9"
+run init --preset ollama --timeout 0.2
+run validate-proxy-config
+mkdir -p "$HOME/.hermes"
+printf 'model:\n  provider: openrouter  # keep\n  default: x\n' >"$HOME/.hermes/config.yaml"
+run hermes use-proxy
+run hermes show --json
+run doctor --timeout 0.2
+run backups list
+RUN_ENV=
 exit $rc
