@@ -86,7 +86,7 @@ _model_router()
 	--port | --name | --url | --base-url | --model | --context-length | --key-env)
 		return 0
 		;;
-	--proxy-config)
+	--bundle | --proxy-config)
 		if declare -F _filedir >/dev/null; then
 			_filedir
 		else
@@ -178,8 +178,8 @@ _model_router()
 		opts="--config --json --help"
 		;;
 	doctor)
-		opts="--config --hermes --no-hermes --hermes-home --timeout --json
-			--help"
+		opts="--config --hermes --no-hermes --hermes-home --live --timeout
+			--json --bundle --help"
 		;;
 	hermes)
 		if ((i + 1 == COMP_CWORD)); then

@@ -125,6 +125,8 @@ __model_router_opt $doc --no-hermes 'Do not check Hermes Agent config'
 __model_router_opt $doc --hermes-home 'Hermes home' -r -a '(__fish_complete_directories)'
 __model_router_opt $doc --timeout 'Seconds to wait for a server (default 1)' -x
 __model_router_opt $doc --json 'Print every check as JSON'
+__model_router_opt $doc --live 'Also run each model: a tool call and a stream'
+__model_router_opt $doc --bundle 'Write a support archive without secrets' -r -F
 
 # hermes.
 __model_router_opt $herm --json 'Print JSON'

@@ -35,6 +35,8 @@ struct mr_doctor_opts {
 	bool		 no_hermes;
 	const char	*hermes_home;	/* NULL: as Hermes finds it */
 	long		 timeout_ms;	/* per request; 0: 1000 */
+	bool		 live;		/* run the models: a tool call, a stream */
+	long		 live_timeout_ms;	/* 0: 60000 */
 	mr_http_fn	 http;		/* NULL: the real engine */
 	mr_getenv_fn	 getenv_fn;	/* NULL: getenv(3) */
 };
@@ -55,5 +57,23 @@ struct mr_doctor_result {
 void	 mr_doctor_run(const struct mr_doctor_opts *o,
 	    const struct mr_doctor_cb *cb, struct mr_doctor_result *r);
 void	 mr_doctor_result_release(struct mr_doctor_result *r);
+
+/* The result as JSON: {checks: [{id, group, status, finding, fix}],
+ * summary: {ok, warnings, failed, skipped}}. */
+struct cJSON;
+struct cJSON *mr_doctor_json(const struct mr_doctor_result *r);
+
+/*
+ * Writes a support archive OUT (.tar.gz, mode 0600): the checks, a scan,
+ * the configs O names (or the defaults), the last log lines and Hermes's
+ * config with the names its .env sets, every secret removed.
+ */
+int	 mr_doctor_bundle(const char *out, const struct mr_doctor_result *r,
+	    const struct mr_doctor_opts *o, struct mr_error *err);
+
+/* Removes the secrets we can recognise from text (IN, LEN) into OUT:
+ * values of secret-named keys, Bearer credentials, sk-/hf_ keys, URL
+ * passwords.  -1 when the text cannot be read (then nothing is added). */
+int	 mr_redact(const char *in, size_t len, struct mr_buf *out);
 
 #endif

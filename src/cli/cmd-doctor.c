@@ -12,7 +12,7 @@
 
 enum {
 	OPT_D_CONFIG = 900, OPT_D_HERMES, OPT_D_NO_HERMES, OPT_D_HOME,
-	OPT_D_TIMEOUT
+	OPT_D_TIMEOUT, OPT_D_LIVE, OPT_D_BUNDLE
 };
 
 static const struct option options[] = {
@@ -21,6 +21,8 @@ static const struct option options[] = {
 	{ "no-hermes", no_argument, NULL, OPT_D_NO_HERMES },
 	{ "hermes-home", required_argument, NULL, OPT_D_HOME },
 	{ "timeout", required_argument, NULL, OPT_D_TIMEOUT },
+	{ "live", no_argument, NULL, OPT_D_LIVE },
+	{ "bundle", required_argument, NULL, OPT_D_BUNDLE },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
@@ -55,7 +57,9 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	const struct mr_check *c;
 	double timeout = 1.0;
 	char *end;
-	bool json = false;
+	const char *bundle = NULL;
+	struct mr_error err = MR_ERROR_INIT;
+	bool json = false, bundle_failed = false;
 	size_t g, i, nfix = 0, ok = 0, skip = 0, w;
 	int ch, rc;
 
@@ -89,6 +93,12 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 		case OPT_JSON:
 			json = true;
 			break;
+		case OPT_D_LIVE:
+			o.live = true;
+			break;
+		case OPT_D_BUNDLE:
+			bundle = optarg;
+			break;
 		default:
 			return mr_cli_bad_option(cmd, ch, argv);
 		}
@@ -99,28 +109,17 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	o.timeout_ms = lround(timeout * 1000);
 	mr_doctor_run(&o, NULL, &r);
 
-	if (json) {
-		cJSON *j = cJSON_CreateObject(), *a, *e, *s;
+	if (bundle != NULL && mr_doctor_bundle(bundle, &r, &o, &err) < 0) {
+		char *msg = mr_error_format(&err);
 
-		a = cJSON_AddArrayToObject(j, "checks");
-		for (i = 0; i < r.n; i++) {
-			c = &r.checks[i];
-			e = cJSON_CreateObject();
-			cJSON_AddStringToObject(e, "id", c->id);
-			cJSON_AddStringToObject(e, "group", c->group);
-			cJSON_AddStringToObject(e, "status",
-			    mr_check_status_name(c->status));
-			cJSON_AddStringToObject(e, "finding", c->finding);
-			mr_json_add_str(e, "fix", c->fix);
-			cJSON_AddItemToArray(a, e);
-			ok += c->status == MR_CHECK_OK;
-			skip += c->status == MR_CHECK_SKIP;
-		}
-		s = cJSON_AddObjectToObject(j, "summary");
-		cJSON_AddNumberToObject(s, "ok", (double)ok);
-		cJSON_AddNumberToObject(s, "warnings", (double)r.warns);
-		cJSON_AddNumberToObject(s, "failed", (double)r.fails);
-		cJSON_AddNumberToObject(s, "skipped", (double)skip);
+		mr_cli_warn("%s", msg);
+		free(msg);
+		mr_error_clear(&err);
+		bundle_failed = true;
+	}
+	if (json) {
+		cJSON *j = mr_doctor_json(&r);
+
 		mr_json_print(j, &out);
 		mr_buf_addch(&out, '\n');
 		cJSON_Delete(j);
@@ -161,8 +160,11 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 			    c->fix);
 		}
 	}
-	rc = mr_cli_write(&out) ? (r.fails > 0 ? MR_EXIT_FAIL : MR_EXIT_OK) :
-	    MR_EXIT_FAIL;
+	if (bundle != NULL && !bundle_failed && !json)
+		mr_buf_printf(&out, "\nSupport bundle (secrets removed): %s\n",
+		    bundle);
+	rc = mr_cli_write(&out) && !bundle_failed ? (r.fails > 0 ?
+	    MR_EXIT_FAIL : MR_EXIT_OK) : MR_EXIT_FAIL;
 	mr_doctor_result_release(&r);
 	mr_buf_release(&out);
 	return rc;
@@ -173,7 +175,8 @@ const struct mr_cmd mr_cmd_doctor = {
 	.summary = "Check the whole setup and say how to fix each problem",
 	.usage = "doctor [--config PATH] [--hermes | --no-hermes] "
 	    "[--hermes-home D]\n"
-	    "                    [--timeout S] [--json]",
+	    "                    [--live] [--timeout S] [--json] "
+	    "[--bundle FILE.tar.gz]",
 	.help =
 	    "  --config PATH             the proxy config (default: as\n"
 	    "                            validate-proxy-config)\n"
@@ -181,7 +184,12 @@ const struct mr_cmd mr_cmd_doctor = {
 	    "  --no-hermes               do not\n"
 	    "  --hermes-home D           Hermes's home (default: as Hermes\n"
 	    "                            finds it)\n"
+	    "  --live                    also run each model once: a request\n"
+	    "                            with a tool, and a streamed one\n"
 	    "  --timeout S               seconds to wait for a server (1)\n"
+	    "  --bundle FILE.tar.gz      also write a support archive: the\n"
+	    "                            checks, a scan, the configs and the\n"
+	    "                            last log lines, with secrets removed\n"
 	    "  --json                    print every check as JSON\n"
 	    "  -h, --help                show this help\n"
 	    "\nChecks the configs, every backend (all at once: reachable, the\n"

@@ -16,12 +16,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "mr/config.h"
 #include "mr/doctor.h"
 #include "mr/hardware.h"
 #include "mr/hermes.h"
+#include "mr/http.h"
+#include "mr/json.h"
 #include "mr/proxycfg.h"
 #include "mr/ydoc.h"
+
+#include "doctor-int.h"
 
 struct doc {
 	const struct mr_doctor_opts	*o;
@@ -64,12 +70,18 @@ report(struct doc *d, const char *group, const char *id,
     enum mr_check_status st, const char *fix, const char *fmt, ...)
 {
 	struct mr_check *c;
-	struct mr_buf b = MR_BUF_INIT;
+	struct mr_buf raw = MR_BUF_INIT, b = MR_BUF_INIT, f = MR_BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	mr_buf_vprintf(&b, fmt, ap);
+	mr_buf_vprintf(&raw, fmt, ap);
 	va_end(ap);
+	/* findings quote URLs and configs: no password or key gets out */
+	if (mr_redact(raw.buf, raw.len, &b) < 0)
+		mr_buf_addstr(&b, "(a finding that cannot be shown safely)");
+	mr_buf_release(&raw);
+	if (fix != NULL && mr_redact(fix, strlen(fix), &f) < 0)
+		mr_buf_addstr(&f, "(a fix that cannot be shown safely)");
 	d->r->checks = mr_xrealloc(d->r->checks, (d->r->n + 1) *
 	    sizeof(*d->r->checks));
 	c = &d->r->checks[d->r->n++];
@@ -77,7 +89,8 @@ report(struct doc *d, const char *group, const char *id,
 	c->group = mr_xstrdup(group);
 	c->status = st;
 	c->finding = mr_buf_detach(&b);
-	c->fix = fix ? mr_xstrdup(fix) : NULL;
+	c->fix = fix ? mr_buf_detach(&f) : NULL;
+	mr_buf_release(&f);
 	d->r->fails += st == MR_CHECK_FAIL;
 	d->r->warns += st == MR_CHECK_WARN;
 	if (d->cb != NULL && d->cb->check != NULL)
@@ -341,7 +354,8 @@ start_fix(const char *url, const char *name, const char *path)
 	    url, name, path);
 }
 
-static void
+/* True when the backend serves its model (a live request makes sense). */
+static bool
 check_backend(struct doc *d, const struct mr_proxy_config *pc,
     const struct mr_proxy_backend *b, const struct mr_server_result *s,
     const char *path)
@@ -368,14 +382,14 @@ check_backend(struct doc *d, const struct mr_proxy_config *pc,
 		report(d, "backend", id, MR_CHECK_FAIL, fix, "%s: %s",
 		    b->base_url, s ? s->problem : "not probed");
 		free(fix);
-		return;
+		return false;
 	}
 	if (s->loading) {
 		report(d, "backend", id, MR_CHECK_WARN, "wait until the model "
 		    "has loaded, then run the doctor again", "%s is a %s still "
 		    "loading its model", b->base_url,
 		    mr_server_kind_name(s->info.kind));
-		return;
+		return false;
 	}
 	if (s->info.kind == MR_SRV_UNKNOWN) {
 		fix = mr_xasprintf("point backends.%s.base_url in %s at the "
@@ -383,7 +397,7 @@ check_backend(struct doc *d, const struct mr_proxy_config *pc,
 		report(d, "backend", id, MR_CHECK_FAIL, fix, "%s %s", b->base_url,
 		    s->problem);
 		free(fix);
-		return;
+		return false;
 	}
 	report(d, "backend", id, MR_CHECK_OK, NULL, "%s answers: %s%s%s",
 	    b->base_url, mr_server_kind_name(s->info.kind),
@@ -406,7 +420,7 @@ check_backend(struct doc *d, const struct mr_proxy_config *pc,
 		    "mean '" : "", hint ? hint : "", hint ? "'?)" : "");
 		free(fix);
 		free(ids);
-		return;
+		return false;
 	}
 	report(d, "backend", id, MR_CHECK_OK, NULL, "%s serves %s",
 	    b->base_url, b->model);
@@ -456,6 +470,229 @@ check_backend(struct doc *d, const struct mr_proxy_config *pc,
 		    "whether %s calls tools (model-router doctor --live will "
 		    "test it)", mr_server_kind_name(s->info.kind), b->model);
 	(void)pc;
+	return hermes;
+}
+
+/* ---- --live: a real tool call and a real stream ------------------------ */
+
+static char *
+tool_request(const char *model)
+{
+	cJSON *o = cJSON_CreateObject(), *msgs, *m, *tools, *t, *f, *params;
+	char *s;
+
+	cJSON_AddStringToObject(o, "model", model);
+	msgs = cJSON_AddArrayToObject(o, "messages");
+	m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "role", "user");
+	cJSON_AddStringToObject(m, "content", "What is the weather in Paris? "
+	    "Answer by calling the get_weather tool.");
+	cJSON_AddItemToArray(msgs, m);
+	tools = cJSON_AddArrayToObject(o, "tools");
+	t = cJSON_CreateObject();
+	cJSON_AddStringToObject(t, "type", "function");
+	f = cJSON_AddObjectToObject(t, "function");
+	cJSON_AddStringToObject(f, "name", "get_weather");
+	cJSON_AddStringToObject(f, "description", "Current weather of a city");
+	params = cJSON_Parse("{\"type\":\"object\",\"properties\":{\"city\":"
+	    "{\"type\":\"string\"}},\"required\":[\"city\"]}");
+	cJSON_AddItemToObject(f, "parameters", params);
+	cJSON_AddItemToArray(tools, t);
+	cJSON_AddStringToObject(o, "tool_choice", "auto");
+	cJSON_AddNumberToObject(o, "max_tokens", 96);
+	cJSON_AddNumberToObject(o, "temperature", 0);
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
+static char *
+stream_request(const char *model)
+{
+	cJSON *o = cJSON_CreateObject(), *msgs, *m, *so;
+	char *s;
+
+	cJSON_AddStringToObject(o, "model", model);
+	msgs = cJSON_AddArrayToObject(o, "messages");
+	m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "role", "user");
+	cJSON_AddStringToObject(m, "content", "Say hi.");
+	cJSON_AddItemToArray(msgs, m);
+	cJSON_AddTrueToObject(o, "stream");
+	so = cJSON_AddObjectToObject(o, "stream_options");
+	cJSON_AddTrueToObject(so, "include_usage");
+	cJSON_AddNumberToObject(o, "max_tokens", 16);
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
+/* The error message of an OpenAI-style error body, or the status. */
+static void
+http_problem(const struct mr_http_get *r, char *out, size_t n)
+{
+	cJSON *j;
+	const cJSON *e, *m;
+
+	if (!r->done) {
+		snprintf(out, n, "%s", r->error[0] ? r->error : "no answer");
+		return;
+	}
+	j = cJSON_ParseWithLength(r->body.buf, r->body.len);
+	e = j ? cJSON_GetObjectItemCaseSensitive(j, "error") : NULL;
+	m = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "message") :
+	    e;
+	if (cJSON_IsString(m))
+		snprintf(out, n, "HTTP %ld: %.200s", r->status, m->valuestring);
+	else
+		snprintf(out, n, "HTTP %ld", r->status);
+	cJSON_Delete(j);
+}
+
+static void
+judge_tools(struct doc *d, const struct mr_proxy_backend *b,
+    const struct mr_http_get *r)
+{
+	char id[160], why[300];
+	cJSON *j = NULL;
+	const cJSON *ch, *msg, *calls, *fn, *name, *usage;
+
+	snprintf(id, sizeof(id), "backend.%s.live.tools", b->name);
+	if (!r->done || r->status != 200) {
+		http_problem(r, why, sizeof(why));
+		report(d, "backend", id, MR_CHECK_FAIL, "run the request by hand "
+		    "and read the server's log", "a chat request with a tool "
+		    "failed: %s", why);
+		return;
+	}
+	j = cJSON_ParseWithLength(r->body.buf, r->body.len);
+	ch = j ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j,
+	    "choices"), 0) : NULL;
+	msg = ch ? cJSON_GetObjectItemCaseSensitive(ch, "message") : NULL;
+	calls = msg ? cJSON_GetObjectItemCaseSensitive(msg, "tool_calls") :
+	    NULL;
+	fn = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(calls, 0),
+	    "function");
+	name = fn ? cJSON_GetObjectItemCaseSensitive(fn, "name") : NULL;
+	usage = j ? cJSON_GetObjectItemCaseSensitive(j, "usage") : NULL;
+	if (msg == NULL)
+		report(d, "backend", id, MR_CHECK_FAIL, "check that base_url is "
+		    "the server's /v1", "the answer is not a chat completion");
+	else if (!cJSON_IsString(name) || strcmp(name->valuestring,
+	    "get_weather") != 0)
+		report(d, "backend", id, MR_CHECK_FAIL, "for llama-server add "
+		    "--jinja; else choose a model whose template handles tools "
+		    "(model-router setup recommend)", "%s answered in text, not "
+		    "with a tool call: Hermes Agent's tools would not run",
+		    b->model);
+	else if (!cJSON_IsObject(usage))
+		report(d, "backend", id, MR_CHECK_WARN, NULL, "%s called the "
+		    "tool, but reports no usage", b->model);
+	else
+		report(d, "backend", id, MR_CHECK_OK, NULL, "%s called "
+		    "get_weather as a tool call", b->model);
+	cJSON_Delete(j);
+}
+
+static void
+judge_stream(struct doc *d, const struct mr_proxy_backend *b,
+    const struct mr_http_get *r)
+{
+	char id[160], why[300];
+	const char *p, *e, *end;
+	size_t chunks = 0;
+	bool done = false, usage = false, bad = false;
+	cJSON *j;
+
+	snprintf(id, sizeof(id), "backend.%s.live.stream", b->name);
+	if (!r->done || r->status != 200) {
+		http_problem(r, why, sizeof(why));
+		report(d, "backend", id, MR_CHECK_FAIL, "run the request by hand "
+		    "and read the server's log", "a streamed request failed: %s",
+		    why);
+		return;
+	}
+	end = r->body.buf + r->body.len;
+	for (p = r->body.buf; p < end; p = e + 1) {
+		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			e = end;
+		if ((size_t)(e - p) < 6 || strncmp(p, "data: ", 6) != 0)
+			continue;
+		if (e - p - 6 >= 6 && strncmp(p + 6, "[DONE]", 6) == 0) {
+			done = true;
+			continue;
+		}
+		if ((j = cJSON_ParseWithLength(p + 6, (size_t)(e - p - 6))) ==
+		    NULL) {
+			bad = true;
+			continue;
+		}
+		chunks++;
+		if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j,
+		    "usage")))
+			usage = true;
+		cJSON_Delete(j);
+	}
+	if (bad || !done)
+		report(d, "backend", id, MR_CHECK_FAIL, "update the server; a "
+		    "stream must end with 'data: [DONE]'", "the stream %s after "
+		    "%zu chunk%s", bad ? "broke off in the middle of a chunk" :
+		    "ended without [DONE]", chunks, chunks == 1 ? "" : "s");
+	else if (!usage)
+		report(d, "backend", id, MR_CHECK_WARN, NULL, "the stream ends "
+		    "properly but reports no usage (stream_options."
+		    "include_usage)");
+	else
+		report(d, "backend", id, MR_CHECK_OK, NULL, "%zu chunks, usage "
+		    "and [DONE]", chunks);
+}
+
+static void
+check_live(struct doc *d, const struct mr_proxy_config *pc,
+    const bool *eligible)
+{
+	struct mr_http_get *reqs;
+	char **bodies, **urls;
+	size_t i, n = 0, k;
+
+	reqs = mr_xcalloc(pc->nbackends * 2 + 1, sizeof(*reqs));
+	bodies = mr_xcalloc(pc->nbackends * 2 + 1, sizeof(*bodies));
+	urls = mr_xcalloc(pc->nbackends + 1, sizeof(*urls));
+	for (i = 0; i < pc->nbackends; i++) {
+		const struct mr_proxy_backend *b = &pc->backends[i];
+
+		if (!eligible[i])
+			continue;
+		urls[i] = mr_xasprintf("%s/chat/completions", b->base_url);
+		for (k = 0; k < 2; k++) {
+			bodies[n] = k == 0 ? tool_request(b->model) :
+			    stream_request(b->model);
+			reqs[n].url = urls[i];
+			reqs[n].post_json = bodies[n];
+			reqs[n].bearer = b->api_key;
+			reqs[n].timeout_ms = d->o->live_timeout_ms > 0 ?
+			    d->o->live_timeout_ms : 60000;
+			n++;
+		}
+	}
+	if (n > 0)
+		mr_http_get_all(reqs, n);
+	for (i = 0, k = 0; i < pc->nbackends; i++) {
+		if (!eligible[i])
+			continue;
+		judge_tools(d, &pc->backends[i], &reqs[k]);
+		judge_stream(d, &pc->backends[i], &reqs[k + 1]);
+		k += 2;
+	}
+	for (i = 0; i < n; i++) {
+		mr_http_get_release(&reqs[i]);
+		free(bodies[i]);
+	}
+	for (i = 0; i < pc->nbackends; i++)
+		free(urls[i]);
+	free(reqs);
+	free(bodies);
+	free(urls);
 }
 
 /* ---- Hermes ------------------------------------------------------------- */
@@ -657,6 +894,7 @@ mr_doctor_run(const struct mr_doctor_opts *o, const struct mr_doctor_cb *cb,
 	const struct mr_hermes_provider *hp;
 	struct doc d;
 	char *path, *home = NULL;
+	bool *live;
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
@@ -701,9 +939,13 @@ mr_doctor_run(const struct mr_doctor_opts *o, const struct mr_doctor_cb *cb,
 		    d.o->timeout_ms > 0 ? d.o->timeout_ms : 1000, d.o->http,
 		    res, NULL, NULL);
 	}
+	live = pc ? mr_xcalloc(pc->nbackends + 1, sizeof(*live)) : NULL;
 	for (i = 0; pc != NULL && i < pc->nbackends; i++)
-		check_backend(&d, pc, &pc->backends[i], result_for(res, urls.n,
-		    pc->backends[i].base_url), path);
+		live[i] = check_backend(&d, pc, &pc->backends[i],
+		    result_for(res, urls.n, pc->backends[i].base_url), path);
+	if (pc != NULL && d.o->live)
+		check_live(&d, pc, live);
+	free(live);
 	if (pc != NULL)
 		check_proxy(&d, pc, path);
 	if (home != NULL)
@@ -714,6 +956,63 @@ mr_doctor_run(const struct mr_doctor_opts *o, const struct mr_doctor_cb *cb,
 	free(res);
 	free(path);
 	free(home);
+}
+
+cJSON *
+mr_doctor_json(const struct mr_doctor_result *r)
+{
+	cJSON *j = cJSON_CreateObject(), *a, *e, *s;
+	size_t i, ok = 0, skip = 0;
+
+	a = cJSON_AddArrayToObject(j, "checks");
+	for (i = 0; i < r->n; i++) {
+		const struct mr_check *c = &r->checks[i];
+
+		e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "id", c->id);
+		cJSON_AddStringToObject(e, "group", c->group);
+		cJSON_AddStringToObject(e, "status",
+		    mr_check_status_name(c->status));
+		cJSON_AddStringToObject(e, "finding", c->finding);
+		mr_json_add_str(e, "fix", c->fix);
+		cJSON_AddItemToArray(a, e);
+		ok += c->status == MR_CHECK_OK;
+		skip += c->status == MR_CHECK_SKIP;
+	}
+	s = cJSON_AddObjectToObject(j, "summary");
+	cJSON_AddNumberToObject(s, "ok", (double)ok);
+	cJSON_AddNumberToObject(s, "warnings", (double)r->warns);
+	cJSON_AddNumberToObject(s, "failed", (double)r->fails);
+	cJSON_AddNumberToObject(s, "skipped", (double)skip);
+	return j;
+}
+
+/* What the bundle needs to know of the setup, as the checks found it. */
+void
+doctor_paths(const struct mr_doctor_opts *o, char **proxy, char **router,
+    char **log, char **hermes)
+{
+	static const struct mr_doctor_opts none;
+	struct mr_proxy_config *pc;
+	struct mr_error err = MR_ERROR_INIT;
+	struct doc d;
+
+	d.o = o ? o : &none;
+	*proxy = proxy_path(&d);
+	*router = *log = *hermes = NULL;
+	if ((pc = mr_proxycfg_load_file(*proxy, any_set, &err)) != NULL) {
+		*router = pc->router_config ? mr_expand_home(pc->router_config) :
+		    NULL;
+		*log = pc->observability.log_path ?
+		    mr_expand_home(pc->observability.log_path) : NULL;
+		mr_proxycfg_free(pc);
+	}
+	mr_error_clear(&err);
+	if (!d.o->no_hermes) {
+		*hermes = d.o->hermes_home ? mr_expand_home(d.o->hermes_home) :
+		    mr_hermes_home(NULL, d.o->getenv_fn, &err);
+		mr_error_clear(&err);
+	}
 }
 
 void

@@ -1,20 +1,25 @@
 #!/bin/sh
-# doctor against fake servers on 127.0.0.1: healthy, a 4K loaded context
-# (LM Studio), a wrong model name, a model without tools, not loaded
-# (Ollama), loading, a web page, a hang and a refused port; and Hermes
-# configs pointing at the proxy or at a backend.  Golden text and JSON.
+# The p_<kind> port variables are set by eval from the fake-server list.
+# shellcheck disable=SC2154
+# doctor against fake servers on 127.0.0.1: healthy, slow, a 4K loaded
+# context (LM Studio and Ollama styles), a wrong model name, a model
+# without tools, not loaded (Ollama), loading, 404s, a web page, a hang and
+# a refused port; --live (a tool call answered in text, a broken stream);
+# Hermes configs pointing at the proxy or at a backend; a support bundle
+# with planted secrets.  Golden text and JSON.
 . tests/lib.sh
 B=${MR_BUILD:-build}
 FS="$B/tests/fake-server"
 
 mkfifo "$T/ctl"
 : >"$T/ports"
-"$FS" --lifetime 60 lmstudio ollama llamacpp loading html hang <"$T/ctl" >"$T/ports" 2>&1 &
+"$FS" --lifetime 60 lmstudio ollama llamacpp loading html hang slow notfound \
+    ollama4k broken notools <"$T/ctl" >"$T/ports" 2>&1 &
 fs_pid=$!
 exec 9>"$T/ctl"
 trap 'exec 9>&-; kill "$fs_pid" 2>/dev/null; wait "$fs_pid" 2>/dev/null; rm -rf "$T"' EXIT INT TERM
 i=0
-while [ "$(wc -l <"$T/ports")" -lt 6 ] && [ "$i" -lt 50 ]; do
+while [ "$(wc -l <"$T/ports")" -lt 11 ] && [ "$i" -lt 50 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -63,6 +68,15 @@ backends:
   dead:
     base_url: http://127.0.0.1:9/v1
     model: any
+  patient:
+    base_url: http://127.0.0.1:$p_slow/v1
+    model: Qwen3-8B-Q4_K_M.gguf
+  missing:
+    base_url: http://127.0.0.1:$p_notfound/v1
+    model: any
+  short:
+    base_url: http://127.0.0.1:$p_ollama4k/v1
+    model: "qwen3:8b"
 engine_backends:
   fast_local: fast
   balanced_local: balanced
@@ -111,6 +125,78 @@ YAML
 check doctor-hermes-direct env HOME="$T/home" "$MR" doctor \
     --config "$T/mr/routing_proxy.yaml" --hermes-home "$T/h2" --timeout 0.5 --json
 check doctor-no-config env HOME="$T/empty" "$MR" doctor --no-hermes
+
+# --live: a real tool call and a real stream on each backend
+cat >"$T/mr/live.yaml" <<YAML
+proxy:
+  port: 18083
+backends:
+  good:
+    base_url: http://127.0.0.1:$p_llamacpp/v1
+    model: Qwen3-8B-Q4_K_M.gguf
+  broken:
+    base_url: http://127.0.0.1:$p_broken/v1
+    model: Qwen3-8B-Q4_K_M.gguf
+  notools:
+    base_url: http://127.0.0.1:$p_notools/v1
+    model: Qwen3-8B-Q4_K_M.gguf
+engine_backends:
+  fast_local: good
+  balanced_local: good
+  reasoning_local: good
+  code_agent: good
+  web_research: good
+  multimodal_vision: good
+  image_generation: good
+YAML
+check doctor-live env HOME="$T/home" "$MR" doctor --config "$T/mr/live.yaml" \
+    --no-hermes --live --timeout 0.5
+
+# a support bundle never carries a secret
+cat >"$T/mr/secret.yaml" <<YAML
+backends:
+  good:
+    base_url: http://me:pw-planted-1@127.0.0.1:$p_llamacpp/v1
+    model: Qwen3-8B-Q4_K_M.gguf
+    api_key: sk-planted-key-2
+engine_backends:
+  fast_local: good
+  balanced_local: good
+  reasoning_local: good
+  code_agent: good
+  web_research: good
+  multimodal_vision: good
+  image_generation: good
+observability:
+  enabled: true
+  log_path: $T/mr/logs/events.jsonl
+YAML
+printf '{"h":"Authorization: Bearer tok-planted-3"}\n' >"$T/mr/logs/events.jsonl"
+mkdir -p "$T/h3"
+printf 'model:\n  provider: custom:x\n  api_key: hf_planted4token\nproviders:\n  x:\n    api: http://127.0.0.1:9/v1\n' >"$T/h3/config.yaml"
+printf 'X_KEY=planted-5\n' >"$T/h3/.env"
+env HOME="$T/home" "$MR" doctor --config "$T/mr/secret.yaml" --hermes-home "$T/h3" \
+    --timeout 0.5 --bundle "$T/bundle.tar.gz" >"$T/doc.out" 2>&1
+mkdir -p "$T/unpacked"
+if tar xzf "$T/bundle.tar.gz" -C "$T/unpacked"; then ok "the bundle is a tar.gz"; else
+	not_ok "the bundle is a tar.gz"
+fi
+files=$(cd "$T/unpacked" && find . -type f | sort | tr '\n' ' ')
+if [ "$files" = "./configs/model_router.yaml ./configs/routing_proxy.yaml ./doctor.json ./hermes/config.yaml ./hermes/env-names.txt ./logs/routing-events.jsonl ./scan.json ./version.txt " ] ||
+    [ "$files" = "./configs/routing_proxy.yaml ./doctor.json ./hermes/config.yaml ./hermes/env-names.txt ./logs/routing-events.jsonl ./scan.json ./version.txt " ]; then
+	ok "the bundle holds the checks, a scan, configs, logs and Hermes's files"
+else
+	not_ok "the bundle holds the checks, a scan, configs, logs and Hermes's files ($files)"
+fi
+if grep -r planted "$T/unpacked" "$T/doc.out" >/dev/null; then
+	not_ok "no planted secret in the bundle or the output"
+	grep -rn planted "$T/unpacked" "$T/doc.out" | head -n 5
+else
+	ok "no planted secret in the bundle or the output"
+fi
+if [ "$(stat -c %a "$T/bundle.tar.gz")" = 600 ]; then ok "the bundle is 0600"; else
+	not_ok "the bundle is 0600"
+fi
 check doctor-bad-timeout "$MR" doctor --timeout 0
 
 # a healthy setup passes: exit 0

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +27,50 @@
 #endif
 
 enum fake { F_LMSTUDIO, F_OLLAMA, F_LLAMACPP, F_LOADING, F_VLLM, F_HTML,
-	F_HANG, F_COUNT };
+	F_HANG, F_SLOW, F_NOTFOUND, F_OLLAMA4K, F_BROKEN, F_NOTOOLS, F_COUNT };
 
 static const char *const fake_names[F_COUNT] = {
-	"lmstudio", "ollama", "llamacpp", "loading", "vllm", "html", "hang"
+	"lmstudio", "ollama", "llamacpp", "loading", "vllm", "html", "hang",
+	"slow", "notfound", "ollama4k", "broken", "notools"
 };
 static const enum fake fake_kinds[F_COUNT] = { F_LMSTUDIO, F_OLLAMA,
-	F_LLAMACPP, F_LOADING, F_VLLM, F_HTML, F_HANG };
+	F_LLAMACPP, F_LOADING, F_VLLM, F_HTML, F_HANG, F_SLOW, F_NOTFOUND,
+	F_OLLAMA4K, F_BROKEN, F_NOTOOLS };
+
+/* Chat completions as llama-server answers them (a tool call, or a stream
+ * with usage and [DONE]); BROKEN streams stop half-way, NOTOOLS answers a
+ * tool request in text. */
+static const char *
+fake_chat(enum fake kind, const char *posted)
+{
+	bool stream = strstr(posted, "\"stream\":true") != NULL;
+
+	if (stream && kind == F_BROKEN)
+		return "data: {\"choices\":[{\"index\":0,\"delta\":"
+		    "{\"role\":\"assistant\",\"content\":\"Hi\"}}]}\n\n"
+		    "data: {\"choices\":[{\"index\":0,\"del";
+	if (stream)
+		return "data: {\"choices\":[{\"index\":0,\"delta\":"
+		    "{\"role\":\"assistant\",\"content\":\"Hi\"}}]}\n\n"
+		    "data: {\"choices\":[{\"index\":0,\"delta\":{},"
+		    "\"finish_reason\":\"stop\"}]}\n\n"
+		    "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":9,"
+		    "\"completion_tokens\":2,\"total_tokens\":11}}\n\n"
+		    "data: [DONE]\n\n";
+	if (kind == F_NOTOOLS || strstr(posted, "\"tools\"") == NULL)
+		return "{\"object\":\"chat.completion\",\"choices\":[{"
+		    "\"index\":0,\"message\":{\"role\":\"assistant\","
+		    "\"content\":\"I would call get_weather(city=Paris).\"},"
+		    "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":"
+		    "30,\"completion_tokens\":9,\"total_tokens\":39}}";
+	return "{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+	    "\"message\":{\"role\":\"assistant\",\"content\":null,"
+	    "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+	    "\"function\":{\"name\":\"get_weather\",\"arguments\":"
+	    "\"{\\\"city\\\":\\\"Paris\\\"}\"}}]},\"finish_reason\":"
+	    "\"tool_calls\"}],\"usage\":{\"prompt_tokens\":80,"
+	    "\"completion_tokens\":12,\"total_tokens\":92}}";
+}
 
 static volatile int fake_stopping;	/* lets hanging handlers return */
 
@@ -64,10 +102,15 @@ fake_reply(enum fake kind, const char *method, const char *url,
 		/* LM Studio answers unknown paths with 200 and an error */
 		return "{\"error\":\"Unexpected endpoint or method.\"}";
 	case F_OLLAMA:
+	case F_OLLAMA4K:
 		if (strcmp(url, "/api/version") == 0)
 			return "{\"version\":\"0.12.3\"}";
 		if (strcmp(url, "/api/ps") == 0)
-			return "{\"models\":[{\"name\":\"qwen3:8b\",\"model\":"
+			return kind == F_OLLAMA4K ? "{\"models\":[{\"name\":"
+			    "\"qwen3:8b\",\"model\":\"qwen3:8b\",\"context_length\""
+			    ":4096,\"details\":{\"quantization_level\":"
+			    "\"Q4_K_M\"}}]}" :
+			    "{\"models\":[{\"name\":\"qwen3:8b\",\"model\":"
 			    "\"qwen3:8b\",\"context_length\":65536,"
 			    "\"details\":{\"quantization_level\":\"Q4_K_M\"}}]}";
 		if (strcmp(url, "/api/tags") == 0)
@@ -95,9 +138,24 @@ fake_reply(enum fake kind, const char *method, const char *url,
 			    "\"qwen3:8b\",\"owned_by\":\"library\"}]}";
 		*status = 404;
 		return "404 page not found";
+	case F_SLOW:
+		/* answers, but takes its time */
+		for (int i = 0; i < 15 && !fake_stopping; i++)
+			usleep(20000);
+		/* FALLTHROUGH */
 	case F_LLAMACPP:
+	case F_BROKEN:
+	case F_NOTOOLS:
+		if (strcmp(url, "/v1/chat/completions") == 0 &&
+		    strcmp(method, "POST") == 0)
+			return fake_chat(kind, posted);
 		if (strcmp(url, "/props") == 0)
-			return "{\"default_generation_settings\":{\"n_ctx\":"
+			return kind == F_NOTOOLS ?
+			    "{\"default_generation_settings\":{\"n_ctx\":"
+			    "131072},\"model_path\":\"/m/Qwen3-8B-Q4_K_M.gguf\","
+			    "\"chat_template_caps\":{\"supports_tool_calls\":"
+			    "false},\"build_info\":\"b6500\"}" :
+			    "{\"default_generation_settings\":{\"n_ctx\":"
 			    "131072},\"model_path\":\"/m/Qwen3-8B-Q4_K_M.gguf\","
 			    "\"chat_template_caps\":{\"supports_tool_calls\":"
 			    "true},\"build_info\":\"b6500\"}";
@@ -122,6 +180,9 @@ fake_reply(enum fake kind, const char *method, const char *url,
 		return "{\"detail\":\"Not Found\"}";
 	case F_HTML:
 		return "<html><body>my blog</body></html>";
+	case F_NOTFOUND:
+		*status = 404;
+		return "404 page not found";
 	case F_HANG:
 	case F_COUNT:
 		break;
@@ -169,7 +230,8 @@ fake_answer(void *cls, struct MHD_Connection *c, const char *url,
 	r = MHD_create_response_from_buffer(strlen(body),
 	    (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(r, "Content-Type", body[0] == '<' ?
-	    "text/html" : "application/json");
+	    "text/html" : strncmp(body, "data: ", 6) == 0 ?
+	    "text/event-stream" : "application/json");
 	rc = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return rc;

@@ -125,6 +125,40 @@ test_doctor(void **state)
 	free(hh);
 }
 
+static void
+expect_redacted(const char *in, const char *want)
+{
+	struct mr_buf out = MR_BUF_INIT;
+
+	assert_int_equal(mr_redact(in, strlen(in), &out), 0);
+	assert_string_equal(out.buf, want);
+	mr_buf_release(&out);
+}
+
+static void
+test_redact(void **state)
+{
+	(void)state;
+	expect_redacted("api_key: sk-abc123456789\nmodel: x\n",
+	    "api_key: [REDACTED]\nmodel: x\n");
+	/* the token after Bearer, not just the word */
+	expect_redacted("Authorization: Bearer tok-123456",
+	    "Authorization: [REDACTED] [REDACTED]");
+	expect_redacted("{\"api_key\": \"abc\", \"n\": 1}",
+	    "{\"api_key\": \"[REDACTED]\", \"n\": 1}");
+	expect_redacted("see sk-proj-AbCdEf123 and hf_AbCdEf123 here",
+	    "see sk-[REDACTED] and hf_[REDACTED] here");
+	expect_redacted("http://user:hunter2@host:8000/v1",
+	    "http://user:[REDACTED]@host:8000/v1");
+	/* a variable's name goes too: better too much than too little */
+	expect_redacted("api_key_env: OPENAI_API_KEY\n",
+	    "api_key_env: [REDACTED]\n");
+	/* empty and null values stay: there is nothing to hide */
+	expect_redacted("api_key: null\ntoken:\n", "api_key: null\ntoken:\n");
+	expect_redacted("plain text, nothing secret\n",
+	    "plain text, nothing secret\n");
+}
+
 static int
 setup(void **state)
 {
@@ -146,6 +180,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_doctor, setup, teardown),
+		cmocka_unit_test(test_redact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
