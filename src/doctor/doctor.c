@@ -828,6 +828,33 @@ check_hermes(struct doc *d, const struct mr_proxy_config *pc,
 			report(d, "hermes", "hermes.model", MR_CHECK_OK, NULL,
 			    "%s serves %s", url, model ? model : "models");
 	}
+	/* the wire format must be one the endpoint speaks */
+	{
+		const char *mode = p && p->api_mode ? p->api_mode : c.api_mode;
+		const char *canon = mode ? mr_hermes_api_mode(mode) : NULL;
+		bool local = at_proxy || ((s = result_for(res, nres, url)) !=
+		    NULL && s->info.kind != MR_SRV_UNKNOWN);
+
+		if (mode != NULL && canon == NULL)
+			report(d, "hermes", "hermes.api_mode", MR_CHECK_FAIL,
+			    p ? "model-router hermes set providers.<name>."
+			    "transport chat_completions" : "model-router hermes "
+			    "set model.api_mode chat_completions", "api_mode '%s' "
+			    "is not one Hermes knows", mode);
+		else if (canon != NULL && local &&
+		    strcmp(canon, "chat_completions") != 0) {
+			fix = p ? mr_xasprintf("model-router hermes set "
+			    "providers.%s.transport chat_completions", p->key) :
+			    mr_xstrdup("model-router hermes set model.api_mode "
+			    "chat_completions");
+			report(d, "hermes", "hermes.api_mode", MR_CHECK_FAIL, fix,
+			    "api_mode %s, but %s speaks chat_completions", canon,
+			    at_proxy ? "the routing proxy" : url);
+			free(fix);
+		} else if (canon != NULL)
+			report(d, "hermes", "hermes.api_mode", MR_CHECK_OK, NULL,
+			    "api_mode %s", canon);
+	}
 	kenv = p ? p->key_env : c.api_key_ref;
 	if (kenv != NULL) {
 		if (env(d, kenv) != NULL || mr_hermes_secret_set(&c, kenv))

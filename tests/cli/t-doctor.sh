@@ -120,6 +120,7 @@ providers:
   lab:
     api: http://127.0.0.1:$p_ollama
     key_env: LAB_KEY
+    transport: anthropic_messages
     context_length: 32000
 YAML
 check doctor-hermes-direct env HOME="$T/home" "$MR" doctor \
@@ -151,6 +152,8 @@ engine_backends:
 YAML
 check doctor-live env HOME="$T/home" "$MR" doctor --config "$T/mr/live.yaml" \
     --no-hermes --live --timeout 0.5
+check doctor-live-json env HOME="$T/home" "$MR" doctor --config "$T/mr/live.yaml" \
+    --no-hermes --live --timeout 0.5 --json
 
 # a support bundle never carries a secret
 cat >"$T/mr/secret.yaml" <<YAML
