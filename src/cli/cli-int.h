@@ -50,6 +50,20 @@ int	 mr_cli_usage_error(const struct mr_cmd *cmd, const char *fmt, ...)
 void	 mr_cli_warn(const char *fmt, ...) MR_PRINTF(1, 2);
 /* The usage error for getopt_long's ':' (missing value) or '?' result. */
 int	 mr_cli_bad_option(const struct mr_cmd *cmd, int c, char **argv);
+/* Prints ERR as "model-router: file:line:col: msg", clears it; returns
+ * MR_EXIT_FAIL. */
+int	 mr_cli_fail(struct mr_error *err);
+/* --timeout and the like: 0.01 to 60 seconds into *OUT, or the usage
+ * error's exit code. */
+int	 mr_cli_seconds(const struct mr_cmd *cmd, const char *opt,
+	    const char *arg, double *out);
+/*
+ * The servers to probe instead of the defaults, from
+ * MODEL_ROUTER_DEFAULT_SERVERS (URLs separated by blanks or commas),
+ * added to OUT; false when the variable is not set (use the defaults).
+ */
+bool	 mr_cli_default_servers(struct mr_strlist *out);
+
 /* Writes all of B to stdout; false on a write error (reported). */
 bool	 mr_cli_write(const struct mr_buf *b);
 

@@ -139,6 +139,50 @@ mr_cli_bad_option(const struct mr_cmd *cmd, int c, char **argv)
 	    argv[optind - 1]);
 }
 
+int
+mr_cli_fail(struct mr_error *err)
+{
+	char *msg = mr_error_format(err);
+
+	mr_cli_warn("%s", msg);
+	free(msg);
+	mr_error_clear(err);
+	return MR_EXIT_FAIL;
+}
+
+int
+mr_cli_seconds(const struct mr_cmd *cmd, const char *opt, const char *arg,
+    double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !(v >= 0.01 &&
+	    v <= 60))
+		return mr_cli_usage_error(cmd, "%s wants seconds from 0.01 to "
+		    "60, not '%s'", opt, arg);
+	*out = v;
+	return MR_EXIT_OK;
+}
+
+bool
+mr_cli_default_servers(struct mr_strlist *out)
+{
+	const char *v = getenv("MODEL_ROUTER_DEFAULT_SERVERS");
+	char *copy, *tok, *save = NULL;
+
+	if (v == NULL)
+		return false;
+	copy = mr_xstrdup(v);
+	for (tok = strtok_r(copy, " \t,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t,", &save))
+		mr_strlist_push_unique(out, tok);
+	free(copy);
+	return true;
+}
+
 bool
 mr_cli_write(const struct mr_buf *b)
 {

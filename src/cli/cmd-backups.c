@@ -62,17 +62,6 @@ parse(const struct mr_cmd *cmd, int argc, char **argv, bool *json, bool *dry,
 }
 
 static int
-fail_with(struct mr_error *err)
-{
-	char *msg = mr_error_format(err);
-
-	mr_cli_warn("%s", msg);
-	free(msg);
-	mr_error_clear(err);
-	return MR_EXIT_FAIL;
-}
-
-static int
 run_list(const struct mr_cmd *cmd, int argc, char **argv)
 {
 	struct mr_strlist ids = MR_STRLIST_INIT;
@@ -89,7 +78,7 @@ run_list(const struct mr_cmd *cmd, int argc, char **argv)
 		goto out;
 	rc = MR_EXIT_FAIL;
 	if (mr_backup_list(dir, &ids, &err) < 0) {
-		rc = fail_with(&err);
+		rc = mr_cli_fail(&err);
 		goto out;
 	}
 	if (json)
@@ -162,7 +151,7 @@ run_show(const struct mr_cmd *cmd, int argc, char **argv)
 	if ((rc = parse(cmd, argc, argv, &json, &dry, 1, &id)) != MR_EXIT_OK)
 		goto out;
 	if (mr_backup_load(dir, id, &b, &err) < 0) {
-		rc = fail_with(&err);
+		rc = mr_cli_fail(&err);
 		goto out;
 	}
 	if (json) {
@@ -217,7 +206,7 @@ run_restore(const struct mr_cmd *cmd, int argc, char **argv)
 		goto out;
 	rc = MR_EXIT_FAIL;
 	if (mr_backup_load(dir, id, &b, &err) < 0) {
-		rc = fail_with(&err);
+		rc = mr_cli_fail(&err);
 		goto out;
 	}
 	loaded = true;
@@ -227,7 +216,7 @@ run_restore(const struct mr_cmd *cmd, int argc, char **argv)
 		    mr_read_file(b.files[k].path, 64 << 20, &cur) < 0) {
 			mr_error_set(&err, b.files[k].path, 0, 0, "cannot read "
 			    "it");
-			rc = fail_with(&err);
+			rc = mr_cli_fail(&err);
 			goto out;
 		}
 		if (cur.len == b.files[k].len && memcmp(cur.buf,
@@ -236,7 +225,7 @@ run_restore(const struct mr_cmd *cmd, int argc, char **argv)
 		mr_strlist_push(&changed, b.files[k].path);
 		if (dry && mr_unified_diff(b.files[k].path, cur.buf, cur.len,
 		    b.files[k].data, b.files[k].len, &out, &err) < 0) {
-			rc = fail_with(&err);
+			rc = mr_cli_fail(&err);
 			goto out;
 		}
 	}
@@ -247,7 +236,7 @@ run_restore(const struct mr_cmd *cmd, int argc, char **argv)
 		    changed.n, reason, &saved, &err);
 		free(reason);
 		if (rc < 0) {
-			rc = fail_with(&err);
+			rc = mr_cli_fail(&err);
 			goto out;
 		}
 		for (k = 0; k < b.nfiles; k++) {
@@ -255,7 +244,7 @@ run_restore(const struct mr_cmd *cmd, int argc, char **argv)
 				continue;
 			if (mr_write_atomic(b.files[k].path, b.files[k].data,
 			    b.files[k].len, b.files[k].mode, &err) < 0) {
-				rc = fail_with(&err);
+				rc = mr_cli_fail(&err);
 				goto out;
 			}
 		}

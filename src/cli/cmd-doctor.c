@@ -56,7 +56,6 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	struct mr_buf out = MR_BUF_INIT;
 	const struct mr_check *c;
 	double timeout = 1.0;
-	char *end;
 	const char *bundle = NULL;
 	struct mr_error err = MR_ERROR_INIT;
 	bool json = false, bundle_failed = false;
@@ -85,10 +84,9 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 			o.hermes_home = optarg;
 			break;
 		case OPT_D_TIMEOUT:
-			timeout = strtod(optarg, &end);
-			if (*end || !(timeout >= 0.01 && timeout <= 60))
-				return mr_cli_usage_error(cmd, "--timeout wants "
-				    "seconds from 0.01 to 60, not '%s'", optarg);
+			if ((rc = mr_cli_seconds(cmd, "--timeout", optarg,
+			    &timeout)) != MR_EXIT_OK)
+				return rc;
 			break;
 		case OPT_JSON:
 			json = true;
@@ -110,11 +108,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	mr_doctor_run(&o, NULL, &r);
 
 	if (bundle != NULL && mr_doctor_bundle(bundle, &r, &o, &err) < 0) {
-		char *msg = mr_error_format(&err);
-
-		mr_cli_warn("%s", msg);
-		free(msg);
-		mr_error_clear(&err);
+		mr_cli_fail(&err);
 		bundle_failed = true;
 	}
 	if (json) {

@@ -150,17 +150,6 @@ parse(const struct mr_cmd *cmd, int argc, char **argv, size_t nargs,
 	return MR_EXIT_OK;
 }
 
-static int
-fail_with(struct mr_error *err)
-{
-	char *msg = mr_error_format(err);
-
-	mr_cli_warn("%s", msg);
-	free(msg);
-	mr_error_clear(err);
-	return MR_EXIT_FAIL;
-}
-
 /* The Hermes home: --hermes-home, else as Hermes finds it. */
 static char *
 home_of(const struct hopts *o, struct mr_error *err)
@@ -187,7 +176,7 @@ run_show(const struct mr_cmd *cmd, int argc, char **argv)
 	mr_hermes_config_init(&c);
 	if ((home = home_of(&o, &err)) == NULL ||
 	    mr_hermes_config_load(&c, home, &err) < 0) {
-		rc = fail_with(&err);
+		rc = mr_cli_fail(&err);
 		goto out;
 	}
 	if (o.json) {
@@ -417,7 +406,7 @@ run_write(const struct mr_cmd *cmd, int argc, char **argv, const char *what,
 	mr_buf_init(&e.nenv);
 	if ((home = home_of(&o, &err)) == NULL ||
 	    load_texts(home, &e, &err) < 0) {
-		rc = fail_with(&err);
+		rc = mr_cli_fail(&err);
 		goto out;
 	}
 	memset(&spec, 0, sizeof(spec));
@@ -427,7 +416,7 @@ run_write(const struct mr_cmd *cmd, int argc, char **argv, const char *what,
 			model = mr_xstrdup(o.model ? o.model : "model-router");
 		} else if (proxy_endpoint(o.proxy_config, &url, &model,
 		    &key_env, &err) < 0) {
-			rc = fail_with(&err);
+			rc = mr_cli_fail(&err);
 			goto out;
 		}
 		spec.name = o.name ? o.name : "model-router";
@@ -452,7 +441,7 @@ run_write(const struct mr_cmd *cmd, int argc, char **argv, const char *what,
 			if (mr_read_fd(STDIN_FILENO, 64 << 10, &key) < 0) {
 				mr_error_set(&err, NULL, 0, 0, "cannot read the "
 				    "key from standard input");
-				rc = fail_with(&err);
+				rc = mr_cli_fail(&err);
 				goto out;
 			}
 			while (key.len > 0 && (key.buf[key.len - 1] == '\n' ||
@@ -461,12 +450,12 @@ run_write(const struct mr_cmd *cmd, int argc, char **argv, const char *what,
 			key_var = o.key_env ? mr_xstrdup(o.key_env) :
 			    env_name_for(spec.name);
 			if (mr_hermes_env_name_check(key_var, &err) < 0) {
-				rc = fail_with(&err);
+				rc = mr_cli_fail(&err);
 				goto out;
 			}
 			if (mr_hermes_env_set(e.env.buf, e.env.len, key_var,
 			    key.buf, &e.nenv, &err) < 0) {
-				rc = fail_with(&err);
+				rc = mr_cli_fail(&err);
 				goto out;
 			}
 		}
@@ -485,11 +474,11 @@ run_write(const struct mr_cmd *cmd, int argc, char **argv, const char *what,
 		    &e.ncfg, &err);
 	}
 	if (r < 0) {
-		rc = fail_with(&err);
+		rc = mr_cli_fail(&err);
 		goto out;
 	}
 	if (finish_edit(&o, home, what, &e, &err, &out) < 0) {
-		rc = fail_with(&err);
+		rc = mr_cli_fail(&err);
 		goto out;
 	}
 	if (o.json) {

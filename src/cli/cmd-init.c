@@ -89,22 +89,6 @@ ask_preset(const struct mr_preset *def)
 	}
 }
 
-static void
-default_servers_env(struct mr_strlist *out, bool *replaced)
-{
-	const char *v = getenv("MODEL_ROUTER_DEFAULT_SERVERS");
-	char *copy, *tok, *save = NULL;
-
-	*replaced = v != NULL;
-	if (v == NULL)
-		return;
-	copy = mr_xstrdup(v);
-	for (tok = strtok_r(copy, " \t,", &save); tok != NULL;
-	    tok = strtok_r(NULL, " \t,", &save))
-		mr_strlist_push_unique(out, tok);
-	free(copy);
-}
-
 /* Fills in the preset: port, paths, the models chosen. */
 static int
 build_proxy(const struct mr_preset *p, const struct mr_assignment *a,
@@ -241,12 +225,10 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 			json = true;
 			break;
 		case OPT_INIT_TIMEOUT:
-			timeout = strtod(optarg, &end);
-			if (*end || !(timeout >= 0.01 && timeout <= 60)) {
-				rc = mr_cli_usage_error(cmd, "--timeout wants "
-				    "seconds from 0.01 to 60, not '%s'", optarg);
+			if ((rc = mr_cli_seconds(cmd, "--timeout", optarg,
+			    &timeout)) != MR_EXIT_OK)
 				goto out;
-			}
+			rc = MR_EXIT_USAGE;
 			break;
 		default:
 			rc = mr_cli_bad_option(cmd, c, argv);
@@ -267,7 +249,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 
 	/* what is running and installed */
 	memset(&o, 0, sizeof(o));
-	default_servers_env(&servers, &replaced);
+	replaced = mr_cli_default_servers(&servers);
 	o.servers = (const char *const *)servers.v;
 	o.nservers = servers.n;
 	o.no_default_servers = replaced;
@@ -276,9 +258,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	mr_discover(&o, NULL, &d);
 	have_disc = true;
 	if (mr_catalog_load(&cat, NULL, &err) < 0) {
-		msg = mr_error_format(&err);
-		mr_cli_warn("%s", msg);
-		free(msg);
+		mr_cli_fail(&err);
 		goto out;
 	}
 

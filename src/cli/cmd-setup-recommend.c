@@ -172,7 +172,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	struct mr_buf b = MR_BUF_INIT;
 	const char *catalog = NULL, *sysroot, *source;
 	double ram = -1, vram = -1, disk = -1, v, timeout = 0.5;
-	char *tok, *save = NULL, *copy, *msg;
+	char *tok, *save = NULL, *copy;
 	bool json = false, no_servers = false, no_default_dirs = false;
 	bool have_disc = false;
 	int c, k, gpu = -1, rc = MR_EXIT_USAGE;
@@ -276,7 +276,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 			no_servers = true;
 			break;
 		case OPT_TIMEOUT_R:
-			if ((rc = number(cmd, "--timeout", optarg, 0.01, 60,
+			if ((rc = mr_cli_seconds(cmd, "--timeout", optarg,
 			    &timeout)) != MR_EXIT_OK)
 				goto out;
 			break;
@@ -298,11 +298,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	}
 
 	if (mr_catalog_load(&cat, catalog, &err) < 0) {
-		msg = mr_error_format(&err);
-		mr_cli_warn("%s", msg);
-		free(msg);
-		mr_error_clear(&err);
-		rc = MR_EXIT_FAIL;
+		rc = mr_cli_fail(&err);
 		goto out;
 	}
 
@@ -314,13 +310,8 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	o.servers = (const char *const *)servers.v;
 	o.nservers = servers.n;
 	o.no_servers = no_servers;
-	if (getenv("MODEL_ROUTER_DEFAULT_SERVERS") != NULL) {
-		/* the same override setup scan honours */
-		copy = mr_xstrdup(getenv("MODEL_ROUTER_DEFAULT_SERVERS"));
-		for (tok = strtok_r(copy, " \t,", &save); tok != NULL;
-		    tok = strtok_r(NULL, " \t,", &save))
-			mr_strlist_push_unique(&servers, tok);
-		free(copy);
+	/* the same override setup scan honours */
+	if (mr_cli_default_servers(&servers)) {
 		o.servers = (const char *const *)servers.v;
 		o.nservers = servers.n;
 		o.no_default_servers = true;

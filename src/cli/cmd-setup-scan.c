@@ -385,24 +385,6 @@ print_text(const struct mr_discovery *d, bool servers, struct mr_buf *b)
 	print_fixes(d, short_ctx, b);
 }
 
-/* The default servers may be replaced: MODEL_ROUTER_DEFAULT_SERVERS. */
-static void
-default_servers(struct mr_strlist *out)
-{
-	const char *v = getenv("MODEL_ROUTER_DEFAULT_SERVERS");
-	char *copy, *tok, *save = NULL;
-
-	if (v == NULL) {
-		mr_default_servers(NULL, out);
-		return;
-	}
-	copy = mr_xstrdup(v);
-	for (tok = strtok_r(copy, " \t,", &save); tok != NULL;
-	    tok = strtok_r(NULL, " \t,", &save))
-		mr_strlist_push_unique(out, tok);
-	free(copy);
-}
-
 static bool
 url_ok(const char *u)
 {
@@ -423,7 +405,6 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	const char *sysroot;
 	bool json = false, no_servers = false, no_default_dirs = false;
 	double timeout = MR_DISCOVER_TIMEOUT_MS / 1000.0;
-	char *end;
 	cJSON *j;
 	int c, rc = MR_EXIT_USAGE;
 
@@ -463,14 +444,10 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 			no_servers = true;
 			break;
 		case OPT_TIMEOUT:
-			errno = 0;
-			timeout = strtod(optarg, &end);
-			if (errno != 0 || end == optarg || *end != '\0' ||
-			    !(timeout >= 0.01 && timeout <= 60)) {
-				rc = mr_cli_usage_error(cmd, "--timeout wants "
-				    "seconds from 0.01 to 60, not '%s'", optarg);
+			if ((rc = mr_cli_seconds(cmd, "--timeout", optarg,
+			    &timeout)) != MR_EXIT_OK)
 				goto out;
-			}
+			rc = MR_EXIT_USAGE;
 			break;
 		default:
 			rc = mr_cli_bad_option(cmd, c, argv);
@@ -488,7 +465,8 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	o.nmodel_dirs = dirs.n;
 	o.no_default_dirs = no_default_dirs;
 	if (!no_servers) {
-		default_servers(&servers);
+		if (!mr_cli_default_servers(&servers))
+			mr_default_servers(NULL, &servers);
 		for (c = 0; c < (int)given.n; c++)
 			mr_strlist_push_unique(&servers, given.v[c]);
 	}
