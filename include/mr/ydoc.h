@@ -86,6 +86,10 @@ void	 ydoc_free(struct ydoc *d);
 void	 ydoc_warn(struct ydoc *d, int line, int col, const char *fmt, ...)
 	    MR_PRINTF(4, 5);
 
+/* Appends D's warnings, sorted by position, as "FILE:line:col: msg". */
+void	 ydoc_take_warnings(struct ydoc *d, const char *file,
+	    struct mr_strlist *out);
+
 /* The entry whose key is the string KEY, or NULL. */
 const struct yent *yv_find(const struct yv *map, const char *key);
 /* The value under the string KEY, or NULL when absent. */

@@ -763,9 +763,7 @@ mr_catalog_add_mem(struct mr_catalog *cat, const char *text, size_t len,
 		put_model(cat, &all[i]);
 	free(all);
 	mr_strlist_push(&cat->sources, name);
-	for (i = 0; i < d.nwarn; i++)
-		mr_strlist_push_take(&cat->warnings, mr_xasprintf("%s:%d:%d: %s",
-		    name, d.warn[i].line, d.warn[i].col, d.warn[i].msg));
+	ydoc_take_warnings(&d, name, &cat->warnings);
 	rc = 0;
 out:
 	ydoc_free(&d);

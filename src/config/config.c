@@ -1313,34 +1313,7 @@ validate_config(struct vctx *c, const struct yv *root, struct mr_config *cfg)
 	return 0;
 }
 
-static int
-cmp_warn(const void *a, const void *b)
-{
-	const struct ywarn *wa = a, *wb = b;
 
-	if (wa->line != wb->line)
-		return wa->line < wb->line ? -1 : 1;
-	if (wa->col != wb->col)
-		return wa->col < wb->col ? -1 : 1;
-	/* qsort is not stable; the message order is deterministic. */
-	return strcmp(wa->msg, wb->msg);
-}
-
-static void
-take_warnings(struct ydoc *d, const char *file, struct mr_config *cfg)
-{
-	size_t i;
-
-	if (d->nwarn > 1)
-		qsort(d->warn, d->nwarn, sizeof(*d->warn), cmp_warn);
-	for (i = 0; i < d->nwarn; i++)
-		mr_strlist_push_take(&cfg->warnings, mr_xasprintf("%s:%d:%d: "
-		    "%s", file, d->warn[i].line, d->warn[i].col,
-		    d->warn[i].msg));
-	if (d->nwarn_dropped > 0)
-		mr_strlist_push_take(&cfg->warnings, mr_xasprintf("%s: %zu "
-		    "more warnings not shown", file, d->nwarn_dropped));
-}
 
 /* Moves E into OUT (which may be NULL). */
 static void
@@ -1396,7 +1369,7 @@ mr_config_load_buffer(const char *name, const char *data, size_t len,
 		cfg = NULL;
 		goto out;
 	}
-	take_warnings(&doc, name, cfg);
+	ydoc_take_warnings(&doc, name, &cfg->warnings);
 out:
 	ydoc_free(&doc);
 	if (cfg == NULL)

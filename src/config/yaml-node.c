@@ -1512,3 +1512,31 @@ py_repr(struct mr_buf *b, const char *s)
 	}
 	mr_buf_addch(b, quote);
 }
+
+static int
+cmp_warn(const void *a, const void *b)
+{
+	const struct ywarn *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	/* qsort is not stable; the message order is deterministic */
+	return strcmp(x->msg, y->msg);
+}
+
+void
+ydoc_take_warnings(struct ydoc *d, const char *file, struct mr_strlist *out)
+{
+	size_t i;
+
+	if (d->nwarn > 1)
+		qsort(d->warn, d->nwarn, sizeof(*d->warn), cmp_warn);
+	for (i = 0; i < d->nwarn; i++)
+		mr_strlist_push_take(out, mr_xasprintf("%s:%d:%d: %s", file,
+		    d->warn[i].line, d->warn[i].col, d->warn[i].msg));
+	if (d->nwarn_dropped > 0)
+		mr_strlist_push_take(out, mr_xasprintf("%s: %zu more warnings "
+		    "not shown", file, d->nwarn_dropped));
+}

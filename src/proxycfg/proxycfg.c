@@ -1177,35 +1177,7 @@ config_new(const char *name)
 	return cfg;
 }
 
-static int
-cmp_warn(const void *a, const void *b)
-{
-	const struct ywarn *x = a, *y = b;
 
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	if (x->col != y->col)
-		return x->col < y->col ? -1 : 1;
-	/* qsort is not stable; the message order is deterministic */
-	return strcmp(x->msg, y->msg);
-}
-
-static void
-take_warnings(struct ydoc *d, const char *file, struct mr_proxy_config *cfg)
-{
-	size_t i;
-
-	if (d->nwarn > 1)
-		qsort(d->warn, d->nwarn, sizeof(*d->warn), cmp_warn);
-	for (i = 0; i < d->nwarn; i++)
-		mr_strlist_push_take(&cfg->warnings, mr_xasprintf(
-		    "%s:%d:%d: %s", file, d->warn[i].line, d->warn[i].col,
-		    d->warn[i].msg));
-	if (d->nwarn_dropped > 0)
-		mr_strlist_push_take(&cfg->warnings, mr_xasprintf(
-		    "%s: %zu more warnings not shown", file,
-		    d->nwarn_dropped));
-}
 
 static const char *
 sys_getenv(const char *name)
@@ -1247,7 +1219,7 @@ mr_proxycfg_load_buffer(const char *name, const char *data, size_t len,
 		mr_proxycfg_free(cfg);
 		cfg = NULL;
 	} else
-		take_warnings(&doc, name, cfg);
+		ydoc_take_warnings(&doc, name, &cfg->warnings);
 	mr_strlist_clear(&c.scratch);
 	free(c.byname);
 	free(c.backend_maps);
