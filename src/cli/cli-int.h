@@ -29,6 +29,7 @@ extern const struct mr_cmd mr_cmd_setup_recommend;
 extern const struct mr_cmd mr_cmd_init;
 extern const struct mr_cmd mr_cmd_validate_proxy_config;
 extern const struct mr_cmd mr_cmd_doctor;
+extern const struct mr_cmd mr_cmd_proxy_run;
 extern const struct mr_cmd mr_cmd_hermes_show;
 extern const struct mr_cmd mr_cmd_hermes_use_proxy;
 extern const struct mr_cmd mr_cmd_hermes_add_provider;

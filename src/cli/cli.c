@@ -24,6 +24,7 @@ const struct mr_cmd *const mr_commands[] = {
 	&mr_cmd_init,
 	&mr_cmd_validate_proxy_config,
 	&mr_cmd_doctor,
+	&mr_cmd_proxy_run,
 	&mr_cmd_hermes_show,
 	&mr_cmd_hermes_use_proxy,
 	&mr_cmd_hermes_add_provider,
@@ -436,11 +437,11 @@ mr_cli_main(int argc, char **argv)
 	base = argc > 0 && argv[0] ? strrchr(argv[0], '/') : NULL;
 	base = base ? base + 1 : (argc > 0 && argv[0] ? argv[0] : "");
 	if (strcmp(base, "model-router-proxy") == 0) {
-		/* Reserved for the proxy (the reference's command line). */
+		/* the reference's command line for the proxy */
 		progname = "model-router-proxy";
-		mr_cli_warn("the routing proxy is not part of this build yet; "
-		    "use 'model-router decide' to route prompts");
-		return MR_EXIT_FAIL;
+		rc = mr_cmd_proxy_run.run(&mr_cmd_proxy_run, argc, argv);
+		mr_uni_cleanup();
+		return rc;
 	}
 	rc = dispatch(argc, argv);
 	mr_uni_cleanup();

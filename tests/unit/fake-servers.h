@@ -27,15 +27,17 @@
 #endif
 
 enum fake { F_LMSTUDIO, F_OLLAMA, F_LLAMACPP, F_LOADING, F_VLLM, F_HTML,
-	F_HANG, F_SLOW, F_NOTFOUND, F_OLLAMA4K, F_BROKEN, F_NOTOOLS, F_COUNT };
+	F_HANG, F_SLOW, F_NOTFOUND, F_OLLAMA4K, F_BROKEN, F_NOTOOLS, F_ERR500,
+	F_RATE429, F_GARBAGE, F_COUNT };
 
 static const char *const fake_names[F_COUNT] = {
 	"lmstudio", "ollama", "llamacpp", "loading", "vllm", "html", "hang",
-	"slow", "notfound", "ollama4k", "broken", "notools"
+	"slow", "notfound", "ollama4k", "broken", "notools", "err500",
+	"rate429", "garbage"
 };
 static const enum fake fake_kinds[F_COUNT] = { F_LMSTUDIO, F_OLLAMA,
 	F_LLAMACPP, F_LOADING, F_VLLM, F_HTML, F_HANG, F_SLOW, F_NOTFOUND,
-	F_OLLAMA4K, F_BROKEN, F_NOTOOLS };
+	F_OLLAMA4K, F_BROKEN, F_NOTOOLS, F_ERR500, F_RATE429, F_GARBAGE };
 
 /* Chat completions as llama-server answers them (a tool call, or a stream
  * with usage and [DONE]); BROKEN streams stop half-way, NOTOOLS answers a
@@ -183,6 +185,14 @@ fake_reply(enum fake kind, const char *method, const char *url,
 	case F_NOTFOUND:
 		*status = 404;
 		return "404 page not found";
+	case F_ERR500:
+		*status = 500;
+		return "{\"error\":{\"message\":\"model crashed\"}}";
+	case F_RATE429:
+		*status = 429;
+		return "{\"error\":{\"message\":\"slow down\"}}";
+	case F_GARBAGE:
+		return "\x01\x02 not json at all";
 	case F_HANG:
 	case F_COUNT:
 		break;
@@ -229,6 +239,8 @@ fake_answer(void *cls, struct MHD_Connection *c, const char *url,
 	    &status);
 	r = MHD_create_response_from_buffer(strlen(body),
 	    (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
+	if (*kind == F_RATE429)
+		MHD_add_response_header(r, "Retry-After", "7");
 	MHD_add_response_header(r, "Content-Type", body[0] == '<' ?
 	    "text/html" : strncmp(body, "data: ", 6) == 0 ?
 	    "text/event-stream" : "application/json");

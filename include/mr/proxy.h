@@ -1,0 +1,39 @@
+/*
+ * The routing proxy: one OpenAI-compatible endpoint that routes each
+ * request (src/gateway) and forwards it to a backend, with fallbacks,
+ * streaming relayed as it arrives, and auth.  libmicrohttpd serves,
+ * libcurl forwards; only src/proxy includes them.
+ */
+#ifndef MR_PROXY_H
+#define MR_PROXY_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mr/util.h"
+
+#define MR_PROXY_MAX_BODY (32u << 20)
+
+struct mr_proxy_opts {
+	const char	*config_path;	/* routing_proxy.yaml */
+	const char	*host;		/* NULL: the config's */
+	int		 port;		/* 0: the config's; -1: any free */
+	bool		 insecure_no_auth;	/* allow non-loopback, no key */
+	size_t		 max_body;	/* 0: MR_PROXY_MAX_BODY */
+	/* set by the caller's signal handlers */
+	volatile sig_atomic_t *stop;
+	volatile sig_atomic_t *reload;
+	/* told once listening: the port actually bound (tests bind 0) */
+	void		(*ready)(void *ctx, int port);
+	void		*ctx;
+};
+
+/*
+ * Serves until *STOP; on *RELOAD reads the config again and keeps the old
+ * one when the new one does not load.  0, or -1 with ERR (bad config,
+ * port taken, a non-loopback address without a key).
+ */
+int	 mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err);
+
+#endif
