@@ -7,7 +7,7 @@
 _model_router()
 {
 	local cur prev cmd i
-	local commands="decide dispatch-plan validate-config setup init validate-proxy-config doctor hermes backups help"
+	local commands="decide dispatch-plan validate-config setup init validate-proxy-config doctor proxy hermes backups help"
 	local route_opts="--json --config --profile --attachment --force-engine
 		--max-cost-tier --max-latency-tier --latency-sensitive
 		--provider-allow --provider-deny --local-only --no-hosted
@@ -83,7 +83,7 @@ _model_router()
 		fi
 		return 0
 		;;
-	--port | --name | --url | --base-url | --model | --context-length | --key-env)
+	--host | --log-level | --port | --name | --url | --base-url | --model | --context-length | --key-env)
 		return 0
 		;;
 	--bundle | --proxy-config)
@@ -180,6 +180,13 @@ _model_router()
 	doctor)
 		opts="--config --hermes --no-hermes --hermes-home --live --timeout
 			--json --bundle --help"
+		;;
+	proxy)
+		if ((i + 1 == COMP_CWORD)); then
+			mapfile -t COMPREPLY < <(compgen -W "run --help" -- "$cur")
+			return 0
+		fi
+		opts="--config --host --port --insecure-no-auth --log-level --help"
 		;;
 	hermes)
 		if ((i + 1 == COMP_CWORD)); then

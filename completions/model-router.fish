@@ -14,11 +14,12 @@ set -l vpc '__fish_seen_subcommand_from validate-proxy-config'
 set -l bk '__fish_seen_subcommand_from backups'
 set -l bkr '__fish_seen_subcommand_from backups; and __fish_seen_subcommand_from restore'
 set -l doc '__fish_seen_subcommand_from doctor'
+set -l prun '__fish_seen_subcommand_from proxy; and __fish_seen_subcommand_from run'
 set -l herm '__fish_seen_subcommand_from hermes'
 set -l hup '__fish_seen_subcommand_from hermes; and __fish_seen_subcommand_from use-proxy'
 set -l hadd '__fish_seen_subcommand_from hermes; and __fish_seen_subcommand_from add-provider'
 set -l hw '__fish_seen_subcommand_from hermes; and __fish_seen_subcommand_from use-proxy add-provider remove-provider set-model set'
-set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan recommend init validate-proxy-config doctor hermes backups'
+set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan recommend init validate-proxy-config doctor run hermes backups'
 # The engines of the built-in config; your config may add others.
 set -l engines intent_router fast_local balanced_local reasoning_local \
     code_agent claude_code codex openai_api anthropic_api web_research \
@@ -38,6 +39,8 @@ complete -c model-router -n '__fish_seen_subcommand_from setup; and not __fish_s
 complete -c model-router -n __fish_use_subcommand -a init -d 'Write the router and proxy configs, with the models found'
 complete -c model-router -n __fish_use_subcommand -a validate-proxy-config -d 'Check a routing proxy config (routing_proxy.yaml)'
 complete -c model-router -n __fish_use_subcommand -a doctor -d 'Check the whole setup and say how to fix each problem'
+complete -c model-router -n __fish_use_subcommand -a proxy -d 'Run the routing proxy'
+complete -c model-router -n '__fish_seen_subcommand_from proxy; and not __fish_seen_subcommand_from run' -a run -d 'Run the routing proxy in the foreground'
 complete -c model-router -n __fish_use_subcommand -a hermes -d 'Read and edit Hermes Agent config'
 set -l hsub show use-proxy add-provider remove-provider set-model set
 complete -c model-router -n "__fish_seen_subcommand_from hermes; and not __fish_seen_subcommand_from $hsub" -a 'show' -d 'Show model settings and providers'
@@ -127,6 +130,13 @@ __model_router_opt $doc --timeout 'Seconds to wait for a server (default 1)' -x
 __model_router_opt $doc --json 'Print every check as JSON'
 __model_router_opt $doc --live 'Also run each model: a tool call and a stream'
 __model_router_opt $doc --bundle 'Write a support archive without secrets' -r -F
+
+# proxy run.
+__model_router_opt $prun --config 'The proxy config' -r -F
+__model_router_opt $prun --host 'Listen on this address' -x
+__model_router_opt $prun --port 'Listen on this port (0: any free)' -x
+__model_router_opt $prun --insecure-no-auth 'Allow a non-loopback address without a key'
+__model_router_opt $prun --log-level 'Ignored' -x -a 'critical error warning info debug'
 
 # hermes.
 __model_router_opt $herm --json 'Print JSON'

@@ -26,6 +26,8 @@ struct mr_proxy_opts {
 	volatile sig_atomic_t *reload;
 	/* told once listening: the port actually bound (tests bind 0) */
 	void		(*ready)(void *ctx, int port);
+	/* one line of news (a reload, a refused config); may be NULL */
+	void		(*log)(void *ctx, const char *line);
 	void		*ctx;
 };
 

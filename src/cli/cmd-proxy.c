@@ -53,6 +53,14 @@ on_ready(void *ctx, int port)
 	fflush(stderr);
 }
 
+static void
+on_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "model-router-proxy: %s\n", line);
+	fflush(stderr);
+}
+
 static int
 run(const struct mr_cmd *cmd, int argc, char **argv)
 {
@@ -114,6 +122,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	o.stop = &stop;
 	o.reload = &reload;
 	o.ready = on_ready;
+	o.log = on_log;
 	o.ctx = (void *)(o.host ? o.host : "127.0.0.1");
 	rc = mr_proxy_run(&o, &err) == 0 ? MR_EXIT_OK : mr_cli_fail(&err);
 	free(path);

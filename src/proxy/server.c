@@ -939,9 +939,12 @@ mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 			/* a bad new config is refused; the old one serves on */
 			if ((s = state_load(o->config_path, &rerr)) == NULL) {
 				char *m = mr_error_format(&rerr);
+				char *line = mr_xasprintf("reload refused, the old "
+				    "config stays: %s", m);
 
-				fprintf(stderr, "model-router-proxy: reload "
-				    "refused, the old config stays: %s\n", m);
+				if (o->log != NULL)
+					o->log(o->ctx, line);
+				free(line);
 				free(m);
 				mr_error_clear(&rerr);
 				continue;
@@ -951,7 +954,8 @@ mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 			sv.cur = s;
 			pthread_mutex_unlock(&sv.mu);
 			state_put(old);
-			fprintf(stderr, "model-router-proxy: config reloaded\n");
+			if (o->log != NULL)
+				o->log(o->ctx, "config reloaded");
 		}
 	}
 	/* in-flight requests finish: the daemon waits for its threads */

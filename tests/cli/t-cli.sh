@@ -60,9 +60,10 @@ rm -rf "$T/home/.model-router"
 expect_rc 0 "required_env satisfied" env OPENAI_API_KEY=sk-test \
     "$MR" validate-config --config "$F/openai-enabled.yaml"
 
-# model-router-proxy is reserved for the proxy.
+# model-router-proxy is the proxy: without a config it says so and exits 1.
 ln -s "$(cd "$(dirname "$MR")" && pwd)/$(basename "$MR")" "$T/model-router-proxy"
-expect_rc 1 "model-router-proxy is reserved" "$T/model-router-proxy"
+expect_grep "routing proxy config missing" "model-router-proxy runs the proxy" "$T/model-router-proxy"
+expect_rc 1 "model-router-proxy without a config exits 1" "$T/model-router-proxy"
 
 # Help for every command exits 0.
 # every command, "setup scan" as two words
