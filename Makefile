@@ -155,7 +155,12 @@ $(B)/bench/bench-scan: bench/bench-scan.c tests/unit/fake-servers.h \
 	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ $< \
 	    $(LIB) $(TEST_LIBS) $(LIBS)
 
-bench: all $(B)/bench/bench-router $(B)/bench/bench-scan
+$(B)/bench/bench-proxy: bench/bench-proxy.c tests/unit/fake-servers.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ $< \
+	    $(LIB) $(TEST_LIBS) $(LIBS)
+
+bench: all $(B)/bench/bench-router $(B)/bench/bench-scan $(B)/bench/bench-proxy
 	$(Q)MR_BUILD=$(B) sh bench/run.sh
 
 # libFuzzer needs clang; the targets are built with ASan and UBSan.
