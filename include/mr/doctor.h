@@ -71,9 +71,5 @@ struct cJSON *mr_doctor_json(const struct mr_doctor_result *r);
 int	 mr_doctor_bundle(const char *out, const struct mr_doctor_result *r,
 	    const struct mr_doctor_opts *o, struct mr_error *err);
 
-/* Removes the secrets we can recognise from text (IN, LEN) into OUT:
- * values of secret-named keys, Bearer credentials, sk-/hf_ keys, URL
- * passwords.  -1 when the text cannot be read (then nothing is added). */
-int	 mr_redact(const char *in, size_t len, struct mr_buf *out);
 
 #endif

@@ -106,6 +106,14 @@ int	 mr_read_file(const char *path, size_t max, struct mr_buf *b);
 /* Reads a whole stream (up to MAX bytes). */
 int	 mr_read_fd(int fd, size_t max, struct mr_buf *b);
 
+/*
+ * Removes the secrets we can recognise from text (IN, LEN) into OUT: the
+ * values of secret-named keys, Bearer credentials, sk-/hf_/ghp_ keys, URL
+ * passwords, e-mail addresses.  -1 when the text is not valid UTF-8
+ * (then nothing is added: better nothing than a leak).
+ */
+int	 mr_redact(const char *in, size_t len, struct mr_buf *out);
+
 /* An environment lookup, so that code reading variables is testable. */
 typedef const char *(*mr_getenv_fn)(const char *);
 

@@ -1,9 +1,7 @@
 /*
  * doctor --bundle: a support archive a user can attach to a bug report.
  * The doctor's checks, a scan, the configs and the last log lines, with
- * every secret we can recognise removed: values of keys that name a
- * secret (api_key, token, password, ...), "Bearer ..." credentials and
- * sk-/hf_-style keys anywhere, and every .env value.
+ * every secret mr_redact() recognises removed, and no .env value at all.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,9 +11,6 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
-
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -29,71 +24,6 @@
 #include "doctor-int.h"
 
 #define LOG_TAIL_LINES 200
-
-/* Patterns, each with the replacement of what it matches. */
-static const struct {
-	const char	*re;
-	const char	*with;
-} patterns[] = {
-	/* first the credential after "Bearer": a key rule alone would take
-	 * the word "Bearer" for the value and leave the token */
-	{ "(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+", "$1[REDACTED]" },
-	/* key: value, key=value, "key": "value" for secret-looking keys */
-	{ "(?i)((?:api[_-]?key|apikey|token|secret|password|passwd|"
-	    "authorization|credential)[A-Za-z0-9_-]*\"?\\s*[:=]\\s*\"?)"
-	    "(?!\\s*(?:null|~|\"?\\s*$))[^\\s\",}#]+", "$1[REDACTED]" },
-	{ "\\bsk-[A-Za-z0-9_-]{6,}", "sk-[REDACTED]" },
-	{ "\\bhf_[A-Za-z0-9]{6,}", "hf_[REDACTED]" },
-	/* a password in a URL's user info */
-	{ "(://[^/@:\\s]*:)[^/@\\s]+@", "$1[REDACTED]@" },
-};
-
-int
-mr_redact(const char *in, size_t len, struct mr_buf *out)
-{
-	struct mr_buf cur = MR_BUF_INIT;
-	PCRE2_SIZE outlen;
-	pcre2_code *re;
-	char *tmp;
-	size_t i;
-	int errcode, rc;
-	PCRE2_SIZE erroff;
-
-	mr_buf_add(&cur, in, len);
-	for (i = 0; i < MR_NELEM(patterns); i++) {
-		re = pcre2_compile((PCRE2_SPTR)patterns[i].re,
-		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MULTILINE,
-		    &errcode, &erroff, NULL);
-		if (re == NULL) {
-			mr_buf_release(&cur);
-			return -1;
-		}
-		outlen = cur.len * 2 + 256;
-		for (;;) {
-			tmp = mr_xmalloc(outlen);
-			rc = pcre2_substitute(re, (PCRE2_SPTR)cur.buf, cur.len,
-			    0, PCRE2_SUBSTITUTE_GLOBAL |
-			    PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, NULL, NULL,
-			    (PCRE2_SPTR)patterns[i].with, PCRE2_ZERO_TERMINATED,
-			    (PCRE2_UCHAR *)tmp, &outlen);
-			if (rc != PCRE2_ERROR_NOMEMORY)
-				break;
-			free(tmp);	/* OUTLEN now says what it needs */
-		}
-		pcre2_code_free(re);
-		if (rc < 0) {
-			free(tmp);
-			mr_buf_release(&cur);
-			return -1;	/* e.g. not UTF-8: drop it, do not leak */
-		}
-		mr_buf_reset(&cur);
-		mr_buf_add(&cur, tmp, outlen);
-		free(tmp);
-	}
-	mr_buf_add(out, cur.buf, cur.len);
-	mr_buf_release(&cur);
-	return 0;
-}
 
 static int
 add(struct archive *a, const char *name, const char *data, size_t len)

@@ -143,7 +143,7 @@ test_redact(void **state)
 	    "api_key: [REDACTED]\nmodel: x\n");
 	/* the token after Bearer, not just the word */
 	expect_redacted("Authorization: Bearer tok-123456",
-	    "Authorization: [REDACTED] [REDACTED]");
+	    "Authorization: Bearer [REDACTED]");
 	expect_redacted("{\"api_key\": \"abc\", \"n\": 1}",
 	    "{\"api_key\": \"[REDACTED]\", \"n\": 1}");
 	expect_redacted("see sk-proj-AbCdEf123 and hf_AbCdEf123 here",
