@@ -43,6 +43,13 @@ struct mr_proxy_runtime {
 	char		*log_path;
 };
 
+/* The failures that move on (fallback_on: connect, timeout, 5xx, 429). */
+#define MR_FALLBACK_CONNECT	0x1u
+#define MR_FALLBACK_TIMEOUT	0x2u
+#define MR_FALLBACK_5XX		0x4u
+#define MR_FALLBACK_429		0x8u
+#define MR_FALLBACK_ALL		0xfu
+
 /* One OpenAI-compatible upstream. */
 struct mr_proxy_backend {
 	char		*name;
@@ -54,7 +61,14 @@ struct mr_proxy_backend {
 	 */
 	char		*api_key;
 	char		*api_key_env;	/* its variable, or NULL */
-	double		 timeout_seconds;	/* 300 */
+	double		 timeout_seconds;	/* 300: the whole request */
+	double		 connect_timeout_seconds;	/* 5 */
+	/* no byte of the answer by then: give up (0: only the total) */
+	double		 first_byte_timeout_seconds;	/* 0 */
+	long long	 max_retries;	/* 1: tries again before falling back */
+	double		 retry_backoff_seconds;	/* 0.2, doubled, jittered */
+	/* MR_FALLBACK_* bits: what moves on to a retry or the next backend */
+	unsigned	 fallback_on;	/* all */
 	bool		 strip_tools;
 	struct mr_proxy_runtime runtime;
 	int		 line;		/* of the backend's name */

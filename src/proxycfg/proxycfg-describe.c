@@ -129,6 +129,32 @@ backend(struct mr_buf *b, const struct mr_proxy_backend *be)
 	line(b, 4, "model", be->model);
 	secret(b, 4, "api_key", be->api_key, be->api_key_env);
 	num(b, 4, "timeout_seconds", be->timeout_seconds);
+	/* the reliability knobs only when changed: most never touch them */
+	if (be->connect_timeout_seconds != 5)
+		num(b, 4, "connect_timeout_seconds",
+		    be->connect_timeout_seconds);
+	if (be->first_byte_timeout_seconds > 0)
+		num(b, 4, "first_byte_timeout_seconds",
+		    be->first_byte_timeout_seconds);
+	if (be->max_retries != 1)
+		num(b, 4, "max_retries", (double)be->max_retries);
+	if (be->retry_backoff_seconds != 0.2)
+		num(b, 4, "retry_backoff_seconds", be->retry_backoff_seconds);
+	if (be->fallback_on != MR_FALLBACK_ALL) {
+		static const char *const names[] = { "connect", "timeout",
+		    "5xx", "429" };
+		struct mr_buf l = MR_BUF_INIT;
+		size_t k;
+
+		for (k = 0; k < MR_NELEM(names); k++)
+			if (be->fallback_on & (1u << k)) {
+				if (l.len > 0)
+					mr_buf_addstr(&l, ", ");
+				mr_buf_addstr(&l, names[k]);
+			}
+		line(b, 4, "fallback_on", l.len ? l.buf : "(nothing)");
+		mr_buf_release(&l);
+	}
 	flag(b, 4, "strip_tools", be->strip_tools);
 	if (!rt->enabled) {
 		line(b, 4, "runtime", "(not managed)");

@@ -37,7 +37,8 @@ static const char *const proxy_keys[] = {
 };
 static const char *const backend_keys[] = {
 	"base_url", "model", "api_key", "api_key_env", "timeout_seconds",
-	"strip_tools", "runtime", NULL
+	"connect_timeout_seconds", "first_byte_timeout_seconds", "max_retries",
+	"retry_backoff_seconds", "fallback_on", "strip_tools", "runtime", NULL
 };
 static const char *const runtime_keys[] = {
 	"enabled", "kind", "command", "readiness_url",
@@ -737,6 +738,37 @@ load_runtime(struct ctx *c, struct mr_proxy_backend *be,
 	return 0;
 }
 
+/* fallback_on: a list of connect, timeout, 5xx, 429. */
+static int
+fallback_on(struct ctx *c, struct mr_proxy_backend *be, const struct yv *m)
+{
+	static const char *const names[] = { "connect", "timeout", "5xx",
+	    "429" };
+	const struct yv *v = yv_get(m, "fallback_on");
+	struct mr_strlist l = MR_STRLIST_INIT;
+	size_t i, k;
+
+	if (str_list(c, m, "fallback_on", true, &l, NULL) < 0)
+		return -1;
+	if (v == NULL || v->type == YV_NULL)
+		return 0;
+	be->fallback_on = 0;
+	for (i = 0; i < v->n; i++) {
+		for (k = 0; k < MR_NELEM(names); k++)
+			if (strcmp(v->items[i]->s, names[k]) == 0)
+				break;
+		if (k == MR_NELEM(names)) {
+			mr_strlist_clear(&l);
+			return fail(c, v->items[i], "backend %s fallback_on "
+			    "entries must be among: connect, timeout, 5xx, 429",
+			    repr(c, be->name));
+		}
+		be->fallback_on |= 1u << k;
+	}
+	mr_strlist_clear(&l);
+	return 0;
+}
+
 static int
 load_backend(struct ctx *c, struct mr_proxy_backend *be,
     const struct yv *key, const struct yv *m)
@@ -748,6 +780,10 @@ load_backend(struct ctx *c, struct mr_proxy_backend *be,
 	be->line = key->line;
 	be->col = key->col;
 	be->timeout_seconds = 300;
+	be->connect_timeout_seconds = 5;
+	be->max_retries = 1;
+	be->retry_backoff_seconds = 0.2;
+	be->fallback_on = MR_FALLBACK_ALL;
 	if (m->type != YV_MAP)
 		return fail(c, m, "backend %s must be a mapping",
 		    repr(c, be->name));
@@ -764,6 +800,14 @@ load_backend(struct ctx *c, struct mr_proxy_backend *be,
 	    check_url(c, v, be->name, "base_url") < 0 ||
 	    req_str(c, m, key, "model", NULL, &be->model, NULL) < 0 ||
 	    positive(c, m, "timeout_seconds", &be->timeout_seconds) < 0 ||
+	    positive(c, m, "connect_timeout_seconds",
+	    &be->connect_timeout_seconds) < 0 ||
+	    positive(c, m, "first_byte_timeout_seconds",
+	    &be->first_byte_timeout_seconds) < 0 ||
+	    integer(c, m, "max_retries", 0, &be->max_retries) < 0 ||
+	    positive(c, m, "retry_backoff_seconds",
+	    &be->retry_backoff_seconds) < 0 ||
+	    fallback_on(c, be, m) < 0 ||
 	    boolean(c, m, "strip_tools", &be->strip_tools) < 0 ||
 	    load_runtime(c, be, key, yv_get(m, "runtime")) < 0)
 		return -1;
