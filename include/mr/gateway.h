@@ -76,4 +76,42 @@ char	*mr_gw_error_body(const char *type, const char *message,
 /* Whether a response status should move on to the next backend. */
 bool	 mr_gw_retryable(long status);
 
+/* Token counts of an answer; -1 where the upstream did not say. */
+struct mr_gw_usage {
+	long long	 prompt;
+	long long	 completion;
+	long long	 total;
+};
+
+/*
+ * The usage an answer body reports (its last "usage" object: chat's
+ * prompt/completion_tokens or responses' input/output_tokens).  Fills
+ * U and returns true when there is one.
+ */
+bool	 mr_gw_usage(const char *body, size_t len, struct mr_gw_usage *u);
+
+/*
+ * A server-sent-events stream on its way to the client, fed as it
+ * arrives.  Complete events go to OUT at once (a partial one waits for
+ * its end only when events must be looked at one by one); the usage the
+ * proxy asked for on the client's behalf is dropped; the usage reported
+ * and whether the stream ended properly ([DONE], or a responses stream's
+ * final event) are noted on the way.
+ */
+struct mr_sse {
+	struct mr_buf	 ev;		/* the event being read */
+	size_t		 scanned;	/* of ev, known to hold no end */
+	bool		 drop_usage;
+	bool		 done;		/* the stream said it ended */
+	struct mr_gw_usage usage;
+	size_t		 events;
+};
+
+void	 mr_sse_init(struct mr_sse *s, bool drop_usage);
+void	 mr_sse_feed(struct mr_sse *s, const char *data, size_t len,
+	    struct mr_buf *out);
+/* The end of the upstream's answer: a partial event goes out as is. */
+void	 mr_sse_finish(struct mr_sse *s, struct mr_buf *out);
+void	 mr_sse_release(struct mr_sse *s);
+
 #endif
