@@ -33,7 +33,7 @@ B          ?= build/sanitize
 else
 B          ?= build
 endif
-PKGS       := yaml-0.1 libpcre2-8 libcjson libcurl libarchive libmicrohttpd
+PKGS       := yaml-0.1 libpcre2-8 libcjson libcurl libarchive libmicrohttpd libcrypto
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka libmicrohttpd 2>/dev/null)

@@ -1,0 +1,196 @@
+/*
+ * Unit tests for the routing events file: one JSON line per event with
+ * sorted keys, rotation by max_bytes into BACKUPS files, modes 0600, a
+ * salt made once and kept (the same prompt hashes the same across runs,
+ * differently on another install), capture off/preview/full.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mr/fileio.h"
+#include "mr/telemetry.h"
+
+#include "tmpdir.h"
+
+static char root[64];
+
+static struct mr_tel_event
+event(const char *prompt)
+{
+	static const struct mr_strlist none = MR_STRLIST_INIT;
+	struct mr_tel_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.request_id = "0badcafe";
+	e.route_api = "route_fast";
+	e.engine = "fast_local";
+	e.mode = "decision";
+	e.backend = "fast";
+	e.model = "qwen3:8b";
+	e.status = "forwarded";
+	e.status_code = 200;
+	e.tried = &none;
+	e.route_ms = 0.01234;
+	e.ttfb_ms = -1;
+	e.total_ms = 3;
+	e.prompt = prompt;
+	e.usage.prompt = e.usage.completion = e.usage.total = -1;
+	return e;
+}
+
+/* The hash in the first line of PATH. */
+static char *
+hash_of(const char *path)
+{
+	struct mr_buf b = MR_BUF_INIT;
+	char *p, *h;
+
+	assert_int_equal(mr_read_file(path, 1 << 20, &b), 0);
+	assert_non_null(p = strstr(b.buf, "\"prompt_hash\":\""));
+	h = mr_xstrndup(p + 15, 64);
+	mr_buf_release(&b);
+	return h;
+}
+
+static void
+test_lines_modes_salt(void **state)
+{
+	char *log = mr_xasprintf("%s/a/logs/ev.jsonl", root);
+	char *log2 = mr_xasprintf("%s/b/ev.jsonl", root);
+	char *salt = mr_xasprintf("%s/a/logs/.telemetry-salt", root);
+	struct mr_tel_event e = event("hello sk-abcdefghijklmnop");
+	struct mr_telemetry *t;
+	struct mr_buf b = MR_BUF_INIT;
+	struct stat st;
+	char *h1, *h2, *h3;
+
+	(void)state;
+	assert_non_null(t = mr_telemetry_open(log, 0, 0, MR_CAPTURE_FULL,
+	    NULL));
+	mr_telemetry_record(t, &e);
+	mr_telemetry_close(t);
+	assert_int_equal(stat(log, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(stat(salt, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, 32);
+	assert_int_equal(mr_read_file(log, 1 << 20, &b), 0);
+	/* sorted keys, one line, the secret redacted even in full */
+	assert_true(strncmp(b.buf, "{\"api\":", 7) == 0 ||
+	    strncmp(b.buf, "{\"backend\":", 11) == 0);
+	assert_non_null(strstr(b.buf, "\"route_latency_ms\":0.0123,"));
+	assert_non_null(strstr(b.buf, "\"prompt\":\"hello sk-[REDACTED]\""));
+	assert_null(strstr(b.buf, "abcdefghijklmnop"));
+	assert_null(strstr(b.buf, "usage_total_tokens"));
+	assert_int_equal(b.buf[b.len - 1], '\n');
+	assert_ptr_equal(strchr(b.buf, '\n'), b.buf + b.len - 1);
+	mr_buf_release(&b);
+	h1 = hash_of(log);
+
+	/* the salt is kept: the same prompt, the same hash */
+	unlink(log);
+	assert_non_null(t = mr_telemetry_open(log, 0, 0, MR_CAPTURE_OFF,
+	    NULL));
+	mr_telemetry_record(t, &e);
+	mr_telemetry_close(t);
+	h2 = hash_of(log);
+	assert_string_equal(h1, h2);
+	assert_int_equal(mr_read_file(log, 1 << 20, &b), 0);
+	assert_null(strstr(b.buf, "prompt_preview"));
+	assert_null(strstr(b.buf, "\"prompt\":"));
+	mr_buf_release(&b);
+	/* another install (salt), another hash */
+	assert_non_null(t = mr_telemetry_open(log2, 0, 0, MR_CAPTURE_PREVIEW,
+	    NULL));
+	mr_telemetry_record(t, &e);
+	mr_telemetry_close(t);
+	h3 = hash_of(log2);
+	assert_string_not_equal(h1, h3);
+	free(h1);
+	free(h2);
+	free(h3);
+	free(log);
+	free(log2);
+	free(salt);
+}
+
+static void
+test_rotation(void **state)
+{
+	char *log = mr_xasprintf("%s/r/ev.jsonl", root), *p;
+	struct mr_tel_event e = event("rotate me");
+	struct mr_telemetry *t;
+	struct stat st;
+	int i;
+
+	(void)state;
+	assert_non_null(t = mr_telemetry_open(log, 2000, 2, MR_CAPTURE_PREVIEW,
+	    NULL));
+	for (i = 0; i < 60; i++)
+		mr_telemetry_record(t, &e);
+	mr_telemetry_close(t);
+	assert_int_equal(stat(log, &st), 0);
+	/* at most one event over the limit */
+	assert_true(st.st_size < 2000 + 1500);
+	p = mr_xasprintf("%s.1", log);
+	assert_int_equal(stat(p, &st), 0);
+	free(p);
+	p = mr_xasprintf("%s.2", log);
+	assert_int_equal(stat(p, &st), 0);
+	free(p);
+	p = mr_xasprintf("%s.3", log);
+	assert_int_not_equal(stat(p, &st), 0);
+	free(p);
+	free(log);
+}
+
+static void
+test_unwritable(void **state)
+{
+	struct mr_error err = MR_ERROR_INIT;
+	char *f = mr_xasprintf("%s/file", root), *log;
+
+	(void)state;
+	assert_int_equal(mr_write_atomic(f, "x", 1, 0600, NULL), 0);
+	log = mr_xasprintf("%s/ev.jsonl", f);	/* under a file */
+	assert_null(mr_telemetry_open(log, 0, 0, MR_CAPTURE_OFF, &err));
+	assert_non_null(err.msg);
+	mr_error_clear(&err);
+	free(log);
+	free(f);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return tmpdir_make(root, sizeof(root), "mr-tel");
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return tmpdir_remove(root);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lines_modes_salt),
+		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_unwritable),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
