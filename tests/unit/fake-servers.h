@@ -258,9 +258,10 @@ fake_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* Starts a fake KIND server on 127.0.0.1; its port into *PORT. */
+/* Starts a fake KIND server on 127.0.0.1 port *PORT (0: any free one,
+ * then told in *PORT). */
 static struct MHD_Daemon *
-fake_start(enum fake kind, unsigned *port)
+fake_start_on(enum fake kind, unsigned *port)
 {
 	struct sockaddr_in sa;
 	const union MHD_DaemonInfo *info;
@@ -269,6 +270,7 @@ fake_start(enum fake kind, unsigned *port)
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((uint16_t)*port);
 	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, fake_answer,
 	    (void *)&fake_kinds[kind], MHD_OPTION_SOCK_ADDR, &sa,
@@ -282,6 +284,14 @@ fake_start(enum fake kind, unsigned *port)
 	}
 	*port = info->port;
 	return d;
+}
+
+/* Starts a fake KIND server on a free port of 127.0.0.1, told in *PORT. */
+static inline struct MHD_Daemon *
+fake_start(enum fake kind, unsigned *port)
+{
+	*port = 0;
+	return fake_start_on(kind, port);
 }
 
 /* A loopback port nobody listens on (free a moment ago). */

@@ -1,7 +1,10 @@
 /*
  * End-to-end tests of the routing proxy: it runs on a thread, on a free
  * port of 127.0.0.1, in front of fake upstreams (healthy, refusing, 500,
- * 429 with Retry-After, a stream cut half-way); libcurl is the client.
+ * 429 with Retry-After, a stream cut half-way, hanging); libcurl is the
+ * client.  Also the telemetry file, /metrics, /health/backends, the
+ * breaker's recovery once a probe succeeds, retries, first-byte timeouts
+ * and a client that leaves.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -104,6 +107,12 @@ post(const char *path, const char *json, const char *auth, struct reply *r)
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(e);
+}
+
+static void
+get(const char *path, struct reply *r)
+{
+	post(path, NULL, NULL, r);
 }
 
 static void
@@ -343,6 +352,277 @@ test_auth(void **state)
 	stop_proxy();
 }
 
+
+/* The value of metric line NAME{LABELS} in TEXT, or -1. */
+static double
+metric(const char *text, const char *series)
+{
+	const char *p = text;
+	size_t n = strlen(series);
+
+	while ((p = strstr(p, series)) != NULL) {
+		if ((p == text || p[-1] == '\n') && p[n] == ' ')
+			return strtod(p + n + 1, NULL);
+		p += n;
+	}
+	return -1;
+}
+
+static void
+test_telemetry_and_metrics(void **state)
+{
+	char yaml[2048], *log, *line, *save;
+	struct mr_buf b = MR_BUF_INIT;
+	struct reply r;
+	int lines = 0, streamed = 0, plain = 0;
+
+	(void)state;
+	log = mr_xasprintf("%s/logs/events.jsonl", root);
+	snprintf(yaml, sizeof(yaml),
+	    "observability:\n  enabled: true\n  log_path: %s\n"
+	    "  prompt_capture: full\n"
+	    "backends:\n"
+	    "  fast:\n    base_url: http://127.0.0.1:%u/v1\n    model: f\n"
+	    "  balanced:\n    base_url: http://127.0.0.1:%u/v1\n    model: b\n"
+	    "  reasoning:\n    base_url: http://127.0.0.1:%u/v1\n    model: r\n"
+	    "  code:\n    base_url: http://127.0.0.1:%u/v1\n    model: c\n"
+	    ENGINES, log, ports[F_LLAMACPP], ports[F_LLAMACPP],
+	    ports[F_LLAMACPP], ports[F_LLAMACPP]);
+	start_proxy(yaml);
+	/* secrets in the prompt never reach the file */
+	post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\","
+	    "\"content\":\"rewrite: Authorization: Bearer abcdefghijklmnopqrstu "
+	    "key sk-proj-zyxwvutsrqponm mail jane@example.com\"}]}", NULL, &r);
+	assert_int_equal(r.status, 200);
+	reply_release(&r);
+	post("/v1/chat/completions", "{\"stream\":true,\"messages\":[{\"role\":"
+	    "\"user\",\"content\":\"summarize my meeting notes\"}]}", NULL, &r);
+	assert_int_equal(r.status, 200);
+	reply_release(&r);
+	post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\","
+	    "\"content\":\"drop the production database\"}]}", NULL, &r);
+	assert_int_equal(r.status, 409);
+	reply_release(&r);
+
+	get("/metrics", &r);
+	assert_int_equal(r.status, 200);
+	assert_true(has_header(&r, "Content-Type: text/plain; version=0.0.4"));
+	assert_true(metric(r.body.buf,
+	    "model_router_requests_total{api=\"chat\",code=\"200\"}") == 2);
+	assert_true(metric(r.body.buf,
+	    "model_router_requests_total{api=\"chat\",code=\"409\"}") == 1);
+	/* tokens from the plain answer (30+9) and the stream (9+2) */
+	{
+		const char *k[] = { "fast", "balanced", "reasoning", "code" };
+		double sum = 0, v;
+		char series[128];
+		size_t i;
+
+		for (i = 0; i < 4; i++) {
+			snprintf(series, sizeof(series), "model_router_tokens_"
+			    "total{backend=\"%s\",kind=\"prompt\"}", k[i]);
+			if ((v = metric(r.body.buf, series)) > 0)
+				sum += v;
+		}
+		assert_true(sum == 39);
+	}
+	assert_non_null(strstr(r.body.buf,
+	    "# TYPE model_router_request_duration_seconds histogram"));
+	assert_non_null(strstr(r.body.buf, "le=\"+Inf\"} "));
+	assert_true(metric(r.body.buf,
+	    "model_router_backend_up{backend=\"code\"}") == 1);
+	reply_release(&r);
+	stop_proxy();	/* the writer empties its queue */
+
+	assert_int_equal(mr_read_file(log, 1 << 20, &b), 0);
+	assert_null(strstr(b.buf, "abcdefghijklmnopqrstu"));
+	assert_null(strstr(b.buf, "zyxwvutsrqponm"));
+	assert_null(strstr(b.buf, "jane@example.com"));
+	for (line = strtok_r(b.buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		lines++;
+		assert_non_null(strstr(line, "\"event_type\":\"routing_event\""));
+		assert_non_null(strstr(line, "\"prompt_hash\":\""));
+		if (strstr(line, "\"stream\":true") != NULL) {
+			streamed++;
+			assert_non_null(strstr(line,
+			    "\"usage_total_tokens\":11"));
+			assert_non_null(strstr(line, "time_to_first_byte_ms"));
+			assert_non_null(strstr(line, "\"status\":\"forwarded\""));
+		} else if (strstr(line, "\"status_code\":200") != NULL) {
+			plain++;
+			assert_non_null(strstr(line,
+			    "\"usage_total_tokens\":39"));
+			assert_non_null(strstr(line, "Bearer [REDACTED]"));
+		} else {
+			assert_non_null(strstr(line,
+			    "\"status\":\"human_confirm\""));
+		}
+	}
+	assert_int_equal(lines, 3);
+	assert_int_equal(streamed, 1);
+	assert_int_equal(plain, 1);
+	mr_buf_release(&b);
+	free(log);
+}
+
+/* Polls /health until backend NAME's cooling_down is WANT (3 s). */
+static bool
+wait_cooling(const char *name, bool want)
+{
+	char needle[128];
+	struct reply r;
+	bool ok = false;
+	int i;
+
+	snprintf(needle, sizeof(needle), "\"name\":\"%s\"", name);
+	for (i = 0; i < 60 && !ok; i++) {
+		get("/health", &r);
+		const char *p = strstr(r.body.buf, needle);
+		ok = p != NULL && strncmp(strstr(p, "\"cooling_down\":") + 15,
+		    want ? "true" : "false", want ? 4 : 5) == 0;
+		reply_release(&r);
+		if (!ok)
+			usleep(50000);
+	}
+	return ok;
+}
+
+static void
+test_breaker_recovers_on_probe(void **state)
+{
+	char yaml[2048];
+	unsigned port = fake_closed_port();
+	struct MHD_Daemon *late;
+	struct reply r;
+
+	(void)state;
+	snprintf(yaml, sizeof(yaml),
+	    "backends:\n"
+	    "  fast:\n    base_url: http://127.0.0.1:%u/v1\n    model: f\n"
+	    "    max_retries: 0\n"
+	    "  balanced:\n    base_url: http://127.0.0.1:%u/v1\n    model: b\n"
+	    "  reasoning:\n    base_url: http://127.0.0.1:%u/v1\n    model: r\n"
+	    "  code:\n    base_url: http://127.0.0.1:%u/v1\n    model: c\n"
+	    ENGINES
+	    "fallback_backends:\n  fast: [code]\n", port, ports[F_LLAMACPP],
+	    ports[F_LLAMACPP], ports[F_LLAMACPP]);
+	start_proxy(yaml);
+	post("/v1/chat/completions", chat_hi, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(has_header(&r, "X-ModelRouter-Backend: code"));
+	reply_release(&r);
+	assert_true(wait_cooling("fast", true));
+	/* still down: skipped without being tried */
+	post("/v1/chat/completions", chat_hi, NULL, &r);
+	assert_true(has_header(&r, "X-ModelRouter-Backend: code"));
+	reply_release(&r);
+	get("/health/backends", &r);
+	assert_int_equal(r.status, 503);
+	assert_non_null(strstr(r.body.buf, "\"status\":\"degraded\""));
+	reply_release(&r);
+
+	/* it comes up: a probe sees it, requests go back to it */
+	assert_non_null(late = fake_start_on(F_LLAMACPP, &port));
+	assert_true(wait_cooling("fast", false));
+	post("/v1/chat/completions", chat_hi, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(has_header(&r, "X-ModelRouter-Backend: fast"));
+	assert_true(has_header(&r, "X-ModelRouter-Fallback: false"));
+	reply_release(&r);
+	get("/health/backends", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.buf, "\"status\":\"ok\""));
+	assert_non_null(strstr(r.body.buf, "\"reachable\":true"));
+	reply_release(&r);
+	stop_proxy();
+	MHD_stop_daemon(late);
+}
+
+static void
+test_retries_and_timeouts(void **state)
+{
+	char yaml[2048];
+	struct MHD_Daemon *hang;
+	unsigned hport;
+	struct reply r;
+	int i;
+
+	(void)state;
+	assert_non_null(hang = fake_start(F_HANG, &hport));
+	/* fast: 500 twice more, then its own error answer (nothing to fall
+	 * back to); balanced: 500 that must not fall back; reasoning: hangs,
+	 * given up at the first byte, then code */
+	snprintf(yaml, sizeof(yaml),
+	    "backends:\n"
+	    "  fast:\n    base_url: http://127.0.0.1:%u/v1\n    model: f\n"
+	    "    max_retries: 2\n    retry_backoff_seconds: 0.01\n"
+	    "  balanced:\n    base_url: http://127.0.0.1:%u/v1\n    model: b\n"
+	    "    fallback_on: [connect, timeout]\n"
+	    "  reasoning:\n    base_url: http://127.0.0.1:%u/v1\n    model: r\n"
+	    "    first_byte_timeout_seconds: 0.3\n"
+	    "  code:\n    base_url: http://127.0.0.1:%u/v1\n    model: c\n"
+	    "  slowpoke:\n    base_url: http://127.0.0.1:%u/v1\n    model: sp\n"
+	    ENGINES
+	    "fallback_backends:\n  balanced: [code]\n  reasoning: [code]\n",
+	    ports[F_ERR500], ports[F_ERR500], hport, ports[F_LLAMACPP], hport);
+	start_proxy(yaml);
+	post("/v1/chat/completions", chat_hi, NULL, &r);
+	assert_int_equal(r.status, 500);
+	assert_non_null(strstr(r.body.buf, "model crashed"));
+	reply_release(&r);
+	/* a 500 from balanced is passed on: fallback_on has no 5xx */
+	post("/v1/chat/completions", "{\"model\":\"b\",\"messages\":[{\"role\":"
+	    "\"user\",\"content\":\"hi\"}]}", NULL, &r);
+	assert_int_equal(r.status, 500);
+	assert_true(has_header(&r, "X-ModelRouter-Backend: balanced"));
+	reply_release(&r);
+	/* reasoning never starts answering: code answers instead */
+	post("/v1/chat/completions", "{\"model\":\"r\",\"messages\":[{\"role\":"
+	    "\"user\",\"content\":\"hi\"}]}", NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(has_header(&r, "X-ModelRouter-Backend: code"));
+	reply_release(&r);
+	get("/metrics", &r);
+	assert_true(metric(r.body.buf,
+	    "model_router_retries_total{backend=\"fast\"}") == 2);
+	assert_true(metric(r.body.buf, "model_router_upstream_errors_total{"
+	    "backend=\"fast\",reason=\"5xx\"}") == 3);
+	assert_true(metric(r.body.buf, "model_router_upstream_errors_total{"
+	    "backend=\"reasoning\",reason=\"timeout\"}") == 1);
+	reply_release(&r);
+
+	/* a client that leaves: its upstream request is stopped */
+	{
+		CURL *e = curl_easy_init();
+		char url[128];
+
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/chat/"
+		    "completions", proxy_port);
+		curl_easy_setopt(e, CURLOPT_URL, url);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, "{\"model\":\"sp\","
+		    "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 300L);
+		assert_int_equal(curl_easy_perform(e),
+		    CURLE_OPERATION_TIMEDOUT);
+		curl_easy_cleanup(e);
+	}
+	for (i = 0; i < 60; i++) {
+		get("/metrics", &r);
+		if (metric(r.body.buf, "model_router_requests_total{api="
+		    "\"chat\",code=\"499\"}") == 1)
+			break;
+		reply_release(&r);
+		usleep(50000);
+	}
+	assert_true(i < 60);
+	reply_release(&r);
+	stop_proxy();
+	fake_stopping = 1;	/* its handlers still sleep: wake them */
+	MHD_stop_daemon(hang);
+	fake_stopping = 0;
+}
+
 static int
 setup(void **state)
 {
@@ -380,6 +660,9 @@ main(void)
 		cmocka_unit_test(test_routes_and_fallbacks),
 		cmocka_unit_test(test_all_fail_and_stream),
 		cmocka_unit_test(test_auth),
+		cmocka_unit_test(test_telemetry_and_metrics),
+		cmocka_unit_test(test_breaker_recovers_on_probe),
+		cmocka_unit_test(test_retries_and_timeouts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
