@@ -30,6 +30,12 @@ extern const struct mr_cmd mr_cmd_init;
 extern const struct mr_cmd mr_cmd_validate_proxy_config;
 extern const struct mr_cmd mr_cmd_doctor;
 extern const struct mr_cmd mr_cmd_proxy_run;
+extern const struct mr_cmd mr_cmd_proxy_start;
+extern const struct mr_cmd mr_cmd_proxy_stop;
+extern const struct mr_cmd mr_cmd_proxy_status;
+extern const struct mr_cmd mr_cmd_proxy_logs;
+extern const struct mr_cmd mr_cmd_proxy_restart;
+extern const struct mr_cmd mr_cmd_feedback;
 extern const struct mr_cmd mr_cmd_hermes_show;
 extern const struct mr_cmd mr_cmd_hermes_use_proxy;
 extern const struct mr_cmd mr_cmd_hermes_add_provider;
@@ -64,6 +70,19 @@ int	 mr_cli_seconds(const struct mr_cmd *cmd, const char *opt,
  * added to OUT; false when the variable is not set (use the defaults).
  */
 bool	 mr_cli_default_servers(struct mr_strlist *out);
+
+/* REL under $MODEL_ROUTER_HOME, else under ~/.model-router.  Caller frees. */
+char	*mr_cli_home_file(const char *rel);
+
+/*
+ * The proxy commands (src/cli/cmd-proxy*.c).  serve parses run's options
+ * and serves; with BACKGROUND it detaches first, with a pid file and a
+ * log under the home, and returns once the proxy listens (or failed).
+ * stop ends a background proxy within TIMEOUT seconds.
+ */
+int	 mr_cli_proxy_serve(const struct mr_cmd *cmd, int argc, char **argv,
+	    bool background);
+int	 mr_cli_proxy_stop(double timeout, bool quiet);
 
 /* Writes all of B to stdout; false on a write error (reported). */
 bool	 mr_cli_write(const struct mr_buf *b);

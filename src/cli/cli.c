@@ -25,6 +25,12 @@ const struct mr_cmd *const mr_commands[] = {
 	&mr_cmd_validate_proxy_config,
 	&mr_cmd_doctor,
 	&mr_cmd_proxy_run,
+	&mr_cmd_proxy_start,
+	&mr_cmd_proxy_stop,
+	&mr_cmd_proxy_restart,
+	&mr_cmd_proxy_status,
+	&mr_cmd_proxy_logs,
+	&mr_cmd_feedback,
 	&mr_cmd_hermes_show,
 	&mr_cmd_hermes_use_proxy,
 	&mr_cmd_hermes_add_provider,
@@ -228,6 +234,17 @@ usage_all(FILE *fp)
 	fprintf(fp, "\nRun 'model-router <command> --help' for a command's "
 	    "options, and\n'model-router' alone for an overview of this "
 	    "machine's setup.\n");
+}
+
+char *
+mr_cli_home_file(const char *rel)
+{
+	const char *h = getenv("MODEL_ROUTER_HOME");
+	char *base = h && *h ? mr_xstrdup(h) : mr_expand_home("~/.model-router");
+	char *p = mr_xasprintf("%s/%s", base, rel);
+
+	free(base);
+	return p;
 }
 
 /* Whether init has written a proxy config where the tools look for it. */

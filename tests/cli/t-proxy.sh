@@ -1,0 +1,118 @@
+#!/bin/sh
+# The background proxy: proxy start|status|logs|restart|stop with a pid
+# file and a log under a hermetic home, a second instance refused, a stale
+# pid file cleaned, SIGHUP reloads (a bad config refused), a bad config at
+# start reported with file:line:col; and feedback labels.
+. tests/lib.sh
+B=${MR_BUILD:-build}
+FS="$B/tests/fake-server"
+H="$T/home/.model-router"
+MRA=$(cd "$(dirname "$MR")" && pwd)/$(basename "$MR")
+
+mkfifo "$T/ctl"
+: >"$T/ports"
+"$FS" --lifetime 60 llamacpp <"$T/ctl" >"$T/ports" 2>&1 &
+fs_pid=$!
+exec 9>"$T/ctl"
+cleanup() {
+	hermetic "$MRA" proxy stop --timeout 5 >/dev/null 2>&1
+	exec 9>&-
+	kill "$fs_pid" 2>/dev/null
+	wait "$fs_pid" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+i=0
+while [ "$(wc -l <"$T/ports")" -lt 1 ] && [ "$i" -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+read -r _ up <"$T/ports"
+
+mkdir -p "$H"
+good_config() {
+	cat >"$H/routing_proxy.yaml" <<YAML
+backends:
+  local:
+    base_url: http://127.0.0.1:$up/v1
+    model: Qwen3-8B-Q4_K_M.gguf
+engine_backends:
+  fast_local: local
+  balanced_local: local
+  reasoning_local: local
+  code_agent: local
+  web_research: local
+  multimodal_vision: local
+  image_generation: local
+YAML
+}
+
+# a config that does not load: the error at start, no pid file left
+printf 'backends:\n  local: [1\n' >"$H/routing_proxy.yaml"
+expect_rc 1 "start with a broken config fails" "$MRA" proxy start --port 0
+expect_grep "routing_proxy.yaml:3:1" "the error names file:line:col" \
+    "$MRA" proxy start --port 0
+if [ -e "$H/proxy.pid" ]; then not_ok "no pid file after a failed start"
+else ok "no pid file after a failed start"; fi
+
+good_config
+expect_grep "model-router-proxy started (pid [0-9]*): http://127.0.0.1:[0-9]*/v1" \
+    "start" "$MRA" proxy start --port 0
+expect_rc 1 "a second start is refused" "$MRA" proxy start --port 0
+expect_grep "already running (pid [0-9]*" "and says which runs" \
+    "$MRA" proxy start --port 0
+expect_rc 0 "status: running" "$MRA" proxy status
+expect_grep "backends:  local (ok)" "status reads /health" "$MRA" proxy status
+expect_grep '"running": true' "status --json" "$MRA" proxy status --json
+expect_grep "listening on http://127.0.0.1:" "logs" "$MRA" proxy logs
+
+# SIGHUP: a good config is read again; a bad one is refused, the old kept
+pid=$(sed -n 1p "$H/proxy.pid")
+kill -HUP "$pid"
+sleep 0.3
+expect_grep "config reloaded" "SIGHUP reloads" "$MRA" proxy logs -n 1
+printf 'backends: 7\n' >"$H/routing_proxy.yaml"
+kill -HUP "$pid"
+sleep 0.3
+expect_grep "reload refused, the old config stays" "a bad reload is refused" \
+    "$MRA" proxy logs -n 1
+expect_rc 0 "and it still runs" "$MRA" proxy status
+good_config
+
+expect_grep "model-router-proxy stopped (pid [0-9]*)" "restart stops" \
+    "$MRA" proxy restart --port 0
+expect_rc 0 "restart starts again" "$MRA" proxy status
+newpid=$(sed -n 1p "$H/proxy.pid")
+if [ "$newpid" != "$pid" ]; then ok "a new process"; else not_ok "a new process"; fi
+expect_grep "model-router-proxy stopped (pid $newpid)" "stop" "$MRA" proxy stop
+expect_rc 1 "status: not running" "$MRA" proxy status
+expect_grep "is not running" "stop when not running" "$MRA" proxy stop
+expect_rc 0 "which is not an error" "$MRA" proxy stop
+
+# a pid file left by a process that died: told, then cleaned by start
+printf '999999\n8082\n\n' >"$H/proxy.pid"
+expect_grep "a stale pid file is left" "status sees a stale pid file" \
+    "$MRA" proxy status
+expect_grep "removed a stale pid file (pid 999999 is gone)" \
+    "start cleans a stale pid file" "$MRA" proxy start --port 0
+expect_rc 0 "and runs" "$MRA" proxy status
+expect_rc 0 "stopped again" "$MRA" proxy stop
+
+check proxy-logs-bad-option "$MRA" proxy logs -n 3 --bogus
+expect_rc 2 "logs: -n wants a count" "$MRA" proxy logs -n x
+
+# feedback: the reference's line, the engine checked
+check feedback "$MRA" feedback --notes "wanted code" --outcome wrong_route \
+    0badcafe code_agent
+line=$(cat "$H/routing-feedback.jsonl")
+case $line in
+'{"event_type":"routing_feedback","expected_engine":"code_agent","notes":"wanted code","outcome_label":"wrong_route","request_id":"0badcafe","timestamp":"'*'Z"}')
+	ok "the feedback line" ;;
+*) not_ok "the feedback line: $line" ;;
+esac
+mode=$(stat -c %a "$H/routing-feedback.jsonl")
+if [ "$mode" = 600 ]; then ok "feedback file 0600"; else not_ok "feedback file mode $mode"; fi
+check feedback-unknown-engine "$MRA" feedback 0badcafe code_agnt
+check feedback-bad-outcome "$MRA" feedback --outcome great 0badcafe fast_local
+check feedback-odd-id "$MRA" feedback --output "$T/fb.jsonl" req-1 fast_local
+finish
