@@ -7,7 +7,7 @@
 _model_router()
 {
 	local cur prev cmd i
-	local commands="decide dispatch-plan validate-config setup init validate-proxy-config doctor proxy hermes backups help"
+	local commands="decide dispatch-plan validate-config setup init validate-proxy-config doctor proxy feedback hermes backups help"
 	local route_opts="--json --config --profile --attachment --force-engine
 		--max-cost-tier --max-latency-tier --latency-sensitive
 		--provider-allow --provider-deny --local-only --no-hosted
@@ -183,10 +183,24 @@ _model_router()
 		;;
 	proxy)
 		if ((i + 1 == COMP_CWORD)); then
-			mapfile -t COMPREPLY < <(compgen -W "run --help" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "run start stop restart status logs --help" -- "$cur")
 			return 0
 		fi
-		opts="--config --host --port --insecure-no-auth --log-level --help"
+		case ${COMP_WORDS[i + 1]} in
+		stop) opts="--timeout --help" ;;
+		status) opts="--json --help" ;;
+		logs) opts="--lines --follow --help" ;;
+		*) opts="--config --host --port --insecure-no-auth --log-level --help" ;;
+		esac
+		;;
+	feedback)
+		case $prev in
+		--outcome)
+			mapfile -t COMPREPLY < <(compgen -W "accepted wrong_route too_expensive too_slow failed_verification" -- "$cur")
+			return 0
+			;;
+		esac
+		opts="--output --notes --outcome --config --help"
 		;;
 	hermes)
 		if ((i + 1 == COMP_CWORD)); then

@@ -14,12 +14,16 @@ set -l vpc '__fish_seen_subcommand_from validate-proxy-config'
 set -l bk '__fish_seen_subcommand_from backups'
 set -l bkr '__fish_seen_subcommand_from backups; and __fish_seen_subcommand_from restore'
 set -l doc '__fish_seen_subcommand_from doctor'
-set -l prun '__fish_seen_subcommand_from proxy; and __fish_seen_subcommand_from run'
+set -l prun '__fish_seen_subcommand_from proxy; and __fish_seen_subcommand_from run start restart'
+set -l pstop '__fish_seen_subcommand_from proxy; and __fish_seen_subcommand_from stop'
+set -l pstat '__fish_seen_subcommand_from proxy; and __fish_seen_subcommand_from status'
+set -l plogs '__fish_seen_subcommand_from proxy; and __fish_seen_subcommand_from logs'
+set -l fb '__fish_seen_subcommand_from feedback'
 set -l herm '__fish_seen_subcommand_from hermes'
 set -l hup '__fish_seen_subcommand_from hermes; and __fish_seen_subcommand_from use-proxy'
 set -l hadd '__fish_seen_subcommand_from hermes; and __fish_seen_subcommand_from add-provider'
 set -l hw '__fish_seen_subcommand_from hermes; and __fish_seen_subcommand_from use-proxy add-provider remove-provider set-model set'
-set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan recommend init validate-proxy-config doctor run hermes backups'
+set -l any '__fish_seen_subcommand_from decide dispatch-plan validate-config scan recommend init validate-proxy-config doctor run start stop restart status logs feedback hermes backups'
 # The engines of the built-in config; your config may add others.
 set -l engines intent_router fast_local balanced_local reasoning_local \
     code_agent claude_code codex openai_api anthropic_api web_research \
@@ -40,7 +44,14 @@ complete -c model-router -n __fish_use_subcommand -a init -d 'Write the router a
 complete -c model-router -n __fish_use_subcommand -a validate-proxy-config -d 'Check a routing proxy config (routing_proxy.yaml)'
 complete -c model-router -n __fish_use_subcommand -a doctor -d 'Check the whole setup and say how to fix each problem'
 complete -c model-router -n __fish_use_subcommand -a proxy -d 'Run the routing proxy'
-complete -c model-router -n '__fish_seen_subcommand_from proxy; and not __fish_seen_subcommand_from run' -a run -d 'Run the routing proxy in the foreground'
+set -l psub run start stop restart status logs
+complete -c model-router -n "__fish_seen_subcommand_from proxy; and not __fish_seen_subcommand_from $psub" -a run -d 'Run the routing proxy in the foreground'
+complete -c model-router -n "__fish_seen_subcommand_from proxy; and not __fish_seen_subcommand_from $psub" -a start -d 'Start the proxy in the background'
+complete -c model-router -n "__fish_seen_subcommand_from proxy; and not __fish_seen_subcommand_from $psub" -a stop -d 'Stop the background proxy'
+complete -c model-router -n "__fish_seen_subcommand_from proxy; and not __fish_seen_subcommand_from $psub" -a restart -d 'Stop and start the background proxy'
+complete -c model-router -n "__fish_seen_subcommand_from proxy; and not __fish_seen_subcommand_from $psub" -a status -d 'Say whether the background proxy runs'
+complete -c model-router -n "__fish_seen_subcommand_from proxy; and not __fish_seen_subcommand_from $psub" -a logs -d 'Show the background proxy log'
+complete -c model-router -n __fish_use_subcommand -a feedback -d 'Record which engine a routed request should have gone to'
 complete -c model-router -n __fish_use_subcommand -a hermes -d 'Read and edit Hermes Agent config'
 set -l hsub show use-proxy add-provider remove-provider set-model set
 complete -c model-router -n "__fish_seen_subcommand_from hermes; and not __fish_seen_subcommand_from $hsub" -a 'show' -d 'Show model settings and providers'
@@ -137,6 +148,16 @@ __model_router_opt $prun --host 'Listen on this address' -x
 __model_router_opt $prun --port 'Listen on this port (0: any free)' -x
 __model_router_opt $prun --insecure-no-auth 'Allow a non-loopback address without a key'
 __model_router_opt $prun --log-level 'Ignored' -x -a 'critical error warning info debug'
+__model_router_opt $pstop --timeout 'Wait at most this many seconds' -s t -x
+__model_router_opt $pstat --json 'Print JSON'
+__model_router_opt $plogs --lines 'The last N lines' -s n -x
+__model_router_opt $plogs --follow 'Then print what it writes' -s f
+
+# feedback.
+__model_router_opt $fb --output 'The feedback file' -r -F
+__model_router_opt $fb --notes 'A note kept with the label' -x
+__model_router_opt $fb --outcome 'The outcome label' -x -a 'accepted wrong_route too_expensive too_slow failed_verification'
+__model_router_opt $fb --config 'The router config' -r -F
 
 # hermes.
 __model_router_opt $herm --json 'Print JSON'
