@@ -16,8 +16,9 @@ count(const cJSON *o, const char *a, const char *b)
 
 	if (!cJSON_IsNumber(v) && b != NULL)
 		v = cJSON_GetObjectItemCaseSensitive(o, b);
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 ?
-	    (long long)v->valuedouble : -1;
+	/* a count no model reaches is not a count (nor a long long) */
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+	    v->valuedouble < 1e15 ? (long long)v->valuedouble : -1;
 }
 
 bool

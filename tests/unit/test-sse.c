@@ -162,6 +162,9 @@ test_usage_of_bodies(void **state)
 	assert_false(mr_gw_usage("{\"usage\":{}}", 12, &u));
 	assert_false(mr_gw_usage("{\"usage\":{\"prompt_tokens\":", 26, &u));
 	assert_false(mr_gw_usage("{}", 2, &u));
+	/* found by fuzzing: a count too big for a long long is no count */
+	assert_false(mr_gw_usage("{\"usage\":{\"prompt_tokens\":1e125}}", 33,
+	    &u));
 }
 
 static double
