@@ -496,6 +496,20 @@ relay_done(void *arg)
 
 enum tried { ANSWERED, FAILED };
 
+/* Where an attempt stands: more backends to come, the last backend with
+ * a retry to come, or nothing after it. */
+enum last { MORE, LAST_BACKEND, LAST_TRY };
+
+/* Whether a failed attempt's own error answer goes to the client: when
+ * nothing comes after it (a 429 is not tried again), or when its backend
+ * must not fall back on that failure. */
+static bool
+pass_on(enum last last, const struct mr_proxy_backend *b, unsigned f)
+{
+	return last == LAST_TRY || (last == LAST_BACKEND &&
+	    f == MR_FALLBACK_429) || !(b->fallback_on & f);
+}
+
 /*
  * One streamed attempt at B.  ANSWERED once a response is queued (the
  * relay then belongs to the client's connection), else FAILED with *F
@@ -504,7 +518,7 @@ enum tried { ANSWERED, FAILED };
 static enum tried
 try_stream(struct MHD_Connection *c, struct server *sv, struct state *s,
     struct outcome *oc, const struct mr_proxy_backend *b, const char *url,
-    char *body, bool added, bool last, unsigned *f, MHD_RESULT *rc)
+    char *body, bool added, enum last last, unsigned *f, MHD_RESULT *rc)
 {
 	struct relay *r = mr_xcalloc(1, sizeof(*r));
 	struct MHD_Response *resp;
@@ -567,7 +581,7 @@ try_stream(struct MHD_Connection *c, struct server *sv, struct state *s,
 		    r->result, status, &meta);
 		/* the last backend's own error answer is passed on, as is one
 		 * that must not fall back */
-		if (!r->headers_done || (!last && (b->fallback_on & *f))) {
+		if (!r->headers_done || !pass_on(last, b, *f)) {
 			relay_free(r);
 			return FAILED;
 		}
@@ -604,10 +618,25 @@ try_stream(struct MHD_Connection *c, struct server *sv, struct state *s,
 
 /* ---- plain answers ------------------------------------------------------ */
 
+/* Whether BODY can be a JSON answer: an object or array, ends and all. */
+static bool
+looks_json(const char *p, size_t n)
+{
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\n' ||
+	    p[n - 1] == '\r' || p[n - 1] == '\t'))
+		n--;
+	while (n > 0 && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	return n >= 2 && ((p[0] == '{' && p[n - 1] == '}') ||
+	    (p[0] == '[' && p[n - 1] == ']'));
+}
+
 static enum tried
 try_plain(struct MHD_Connection *c, struct server *sv, struct outcome *oc,
     const struct mr_proxy_backend *b, const char *url, char *body,
-    bool last, unsigned *f, MHD_RESULT *rc)
+    enum last last, unsigned *f, MHD_RESULT *rc)
 {
 	struct mr_buf out = MR_BUF_INIT;
 	struct mr_strlist h = MR_STRLIST_INIT;
@@ -649,12 +678,22 @@ try_plain(struct MHD_Connection *c, struct server *sv, struct outcome *oc,
 		return ANSWERED;
 	}
 	*f = failure(cr, status, &meta);
+	if (*f == 0 && status < 300 && !looks_json(out.buf, out.len)) {
+		/* a success that is not one: a broken server or a web page */
+		*f = MR_FALLBACK_5XX;
+		mr_strlist_push_take(&oc->tried, mr_xasprintf("%s: HTTP %ld "
+		    "with an answer that is not JSON", b->name, status));
+		mr_metrics_upstream_error(sv->metrics, b->name, "bad_answer");
+		cool(sv, b->name, COOLDOWN_S, true);
+		mr_buf_release(&out);
+		return FAILED;
+	}
 	if (*f != 0) {
 		note_failure(sv, oc, b, *f, cr, status, &meta);
 		/* the last backend's own error answer is passed on, as is one
 		 * that must not fall back */
 		if (cr != CURLE_OK || meta.first_byte_late ||
-		    (!last && (b->fallback_on & *f))) {
+		    !pass_on(last, b, *f)) {
 			mr_buf_release(&out);
 			return FAILED;
 		}
@@ -721,7 +760,8 @@ routed(struct MHD_Connection *c, struct server *sv, struct state *s,
 	cJSON *req;
 	bool added, last;
 	size_t i, pass, nleft;
-	long long n;
+	long long n, tries;
+	bool done[MR_NELEM(oc.rt.chain)];
 	unsigned f = 0;
 	MHD_RESULT rc = MHD_YES;
 	enum tried t;
@@ -771,13 +811,19 @@ routed(struct MHD_Connection *c, struct server *sv, struct state *s,
 	 * those failed) the ones that are, as a last resort.
 	 */
 	nleft = oc.rt.nchain;
+	memset(done, 0, sizeof(done));
 	for (pass = 0; pass < 2; pass++)
 	for (i = 0; i < oc.rt.nchain; i++) {
 		b = oc.rt.chain[i];
-		if (cooling(sv, b->name) != (pass == 1))
+		/* each backend once: one that failed in the first pass is
+		 * cooling now, but was tried */
+		if (done[i] || cooling(sv, b->name) != (pass == 1))
 			continue;
+		done[i] = true;
 		last = --nleft == 0;
-		for (n = 0; n <= b->max_retries; n++) {
+		/* a backend known to be down gets one try, as a last resort */
+		tries = pass == 0 ? b->max_retries : 0;
+		for (n = 0; n <= tries; n++) {
 			if (n > 0) {
 				backoff(b, n);
 				mr_metrics_retry(sv->metrics, b->name);
@@ -787,9 +833,10 @@ routed(struct MHD_Connection *c, struct server *sv, struct state *s,
 			url = mr_xasprintf("%s%s", b->base_url,
 			    mr_gw_upstream_path(api));
 			t = oc.stream ? try_stream(c, sv, s, &oc, b, url, body,
-			    added, last && n == b->max_retries, &f, &rc) :
-			    try_plain(c, sv, &oc, b, url, body,
-			    last && n == b->max_retries, &f, &rc);
+			    added, !last ? MORE : n < tries ? LAST_BACKEND :
+			    LAST_TRY, &f, &rc) :
+			    try_plain(c, sv, &oc, b, url, body, !last ? MORE :
+			    n < tries ? LAST_BACKEND : LAST_TRY, &f, &rc);
 			free(url);
 			if (t == ANSWERED)
 				goto answered;

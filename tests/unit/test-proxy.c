@@ -623,6 +623,51 @@ test_retries_and_timeouts(void **state)
 	fake_stopping = 0;
 }
 
+static void
+test_each_backend_once(void **state)
+{
+	char yaml[2048];
+	struct reply r;
+
+	(void)state;
+	/* fast refuses (tried twice: once and a retry), busy answers 429 */
+	snprintf(yaml, sizeof(yaml),
+	    "backends:\n"
+	    "  fast:\n    base_url: http://127.0.0.1:%u/v1\n    model: f\n"
+	    "    retry_backoff_seconds: 0.01\n"
+	    "  busy:\n    base_url: http://127.0.0.1:%u/v1\n    model: busy\n"
+	    "  reasoning:\n    base_url: http://127.0.0.1:%u/v1\n    model: r\n"
+	    "  code:\n    base_url: http://127.0.0.1:%u/v1\n    model: c\n"
+	    "engine_backends:\n  fast_local: fast\n  balanced_local: busy\n"
+	    "  reasoning_local: reasoning\n  code_agent: code\n"
+	    "  web_research: reasoning\n  multimodal_vision: reasoning\n"
+	    "  image_generation: reasoning\n"
+	    "fallback_backends:\n  fast: [busy]\n", fake_closed_port(),
+	    ports[F_RATE429], ports[F_LLAMACPP], ports[F_LLAMACPP]);
+	start_proxy(yaml);
+	/* busy cools down for its Retry-After */
+	post("/v1/chat/completions", "{\"model\":\"busy\",\"messages\":[{"
+	    "\"role\":\"user\",\"content\":\"hi\"}]}", NULL, &r);
+	assert_int_equal(r.status, 429);
+	reply_release(&r);
+	/* fast fails and cools too; busy, cooling, is the last resort and
+	 * its own 429 is the answer; fast is not tried a third time */
+	post("/v1/chat/completions", chat_hi, NULL, &r);
+	if (r.status != 429)
+		fprintf(stderr, "%s\n%s\n", r.headers.buf, r.body.buf);
+	assert_int_equal(r.status, 429);
+	assert_true(has_header(&r, "X-ModelRouter-Backend: busy"));
+	assert_true(has_header(&r, "X-ModelRouter-Fallback: true"));
+	reply_release(&r);
+	get("/metrics", &r);
+	assert_true(metric(r.body.buf, "model_router_upstream_errors_total{"
+	    "backend=\"fast\",reason=\"connect\"}") == 2);
+	assert_true(metric(r.body.buf, "model_router_retries_total{backend="
+	    "\"fast\"}") == 1);
+	reply_release(&r);
+	stop_proxy();
+}
+
 static int
 setup(void **state)
 {
@@ -663,6 +708,7 @@ main(void)
 		cmocka_unit_test(test_telemetry_and_metrics),
 		cmocka_unit_test(test_breaker_recovers_on_probe),
 		cmocka_unit_test(test_retries_and_timeouts),
+		cmocka_unit_test(test_each_backend_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
