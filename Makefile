@@ -5,6 +5,7 @@
 #   make check      install missing packages, build, run every test
 #   make bench      micro and whole-process benchmarks (JSON)
 #   make fuzz       build libFuzzer targets (clang); FUZZ_SECONDS=N runs them
+#   make soak       the proxy under faults, 100,000 requests, ASan + UBSan
 #   make install    PREFIX/DESTDIR/BINDIR/MANDIR/DATADIR honoured
 #
 # Knobs: SANITIZE=address,undefined  DEVELOPER=1 (-Werror)  V=1  UPDATE_GOLDEN=1
@@ -76,7 +77,7 @@ UNIT_SRCS  := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRCS  := $(sort $(wildcard fuzz/fuzz-*.c))
 
-.PHONY: all check bench fuzz install uninstall clean lint deps run valgrind units
+.PHONY: all check bench fuzz install uninstall clean lint deps run valgrind units soak
 all: $(B)/$(PROG)
 
 $(B)/%.o: %.c
@@ -178,6 +179,13 @@ fuzz:
 
 valgrind: all
 	$(Q)sh tests/valgrind.sh
+
+# The proxy's soak: SOAK_N requests (100,000) with faults, under ASan and
+# UBSan; make check runs the same test with 3,000.
+SOAK_N ?= 100000
+soak:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined units
+	$(Q)SOAK_N=$(SOAK_N) build/sanitize/tests/test-soak
 
 lint:
 	$(Q)sh tools/lint.sh

@@ -1,7 +1,9 @@
 /*
  * fake-server KIND...: fake local model servers for the CLI tests and the
- * benchmarks, one per KIND (lmstudio ollama llamacpp loading vllm html
- * hang), each on its own ephemeral port of 127.0.0.1.  Prints "KIND PORT"
+ * benchmarks, one per KIND (the names in fake-servers.h: lmstudio,
+ * ollama, llamacpp, loading, vllm, html, hang, slow, notfound, ollama4k,
+ * broken, notools, err500, rate429, garbage), each on its own ephemeral
+ * port of 127.0.0.1.  Prints "KIND PORT"
  * per server, then serves until standard input closes, a SIGTERM, or
  * --lifetime seconds (default 60) so a test that dies leaves nothing.
  */
@@ -49,8 +51,11 @@ main(int argc, char **argv)
 			if (strcmp(argv[i], fake_names[k]) == 0)
 				break;
 		if (k == F_COUNT || n == 64) {
-			fprintf(stderr, "fake-server: unknown kind '%s' (lmstudio "
-			    "ollama llamacpp loading vllm html hang)\n", argv[i]);
+			fprintf(stderr, "fake-server: unknown kind '%s' (one of:",
+			    argv[i]);
+			for (k = 0; k < F_COUNT; k++)
+				fprintf(stderr, " %s", fake_names[k]);
+			fprintf(stderr, ")\n");
 			return 2;
 		}
 		port = 0;
