@@ -5,14 +5,31 @@
  * 127.0.0.1, the proxy on a thread in front of it; one client with a
  * kept-alive connection sends the same small chat request N times
  * straight to the upstream and N times through the proxy, interleaved.
- * Added latency = proxy percentile - direct percentile (concurrency 1).
+ * Added latency = proxy percentile - direct percentile (concurrency 1),
+ * for a small chat, a 100 KB prompt, and a stream's first byte.
+ *
+ * Throughput: 32 client threads, each with its own kept-alive
+ * connection, send requests for a few seconds, straight to the upstream
+ * and then through the proxy; the direct figure is what this machine's
+ * client and upstream manage alone, so it bounds the proxy's.
+ *
+ * A separate `model-router proxy run` process (argv[1]) gives the idle
+ * RSS and the time from exec to its first 200 on /health.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -23,7 +40,10 @@
 #include "../tests/unit/tmpdir.h"
 
 #define N	2000
+#define NBIG	300
 #define WARMUP	200
+#define CONNS	32
+#define LOAD_S	3.0
 
 static volatile sig_atomic_t stop_flag;
 static int proxy_port;
@@ -111,10 +131,241 @@ client(const char *url, struct curl_slist *h, const char *body)
 	return e;
 }
 
+/* ---- first byte of a stream ------------------------------------------- */
+
+struct first {
+	double	 t0, at;
+};
+
+static size_t
+first_byte(char *d, size_t s, size_t n, void *arg)
+{
+	struct first *f = arg;
+
+	(void)d;
+	if (f->at == 0)
+		f->at = now_us();
+	return s * n;
+}
+
+static double
+ttfb(CURL *e)
+{
+	struct first f = { now_us(), 0 };
+	long status = 0;
+
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &f);
+	if (curl_easy_perform(e) != CURLE_OK)
+		return -1;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	return status == 200 && f.at > 0 ? f.at - f.t0 : -1;
+}
+
+/* ---- many connections --------------------------------------------------- */
+
+struct load {
+	int		 port;
+	const char	*req;
+	size_t		 reqlen;
+	double		 until;
+	long		 ok, bad;
+};
+
+static int
+dial(int port)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+/* One answer on FD: its status, or -1. */
+static int
+read_answer(int fd, char *buf, size_t cap)
+{
+	size_t len = 0, body = 0, need;
+	char *end = NULL, *cl;
+	ssize_t n;
+
+	for (;;) {
+		if (len == cap)
+			return -1;
+		if ((n = read(fd, buf + len, cap - len)) <= 0)
+			return -1;
+		len += (size_t)n;
+		buf[len < cap ? len : cap - 1] = '\0';
+		if (end == NULL && (end = strstr(buf, "\r\n\r\n")) != NULL) {
+			for (cl = buf; (cl = strchr(cl, '\n')) != NULL; cl++)
+				if (strncasecmp(cl + 1, "content-length:", 15) == 0)
+					body = strtoul(cl + 16, NULL, 10);
+		}
+		if (end != NULL) {
+			need = (size_t)(end + 4 - buf) + body;
+			if (len >= need)
+				return (int)strtol(buf + 9, NULL, 10);
+		}
+	}
+}
+
+static void *
+loader(void *arg)
+{
+	struct load *l = arg;
+	char buf[65536];
+	int fd = dial(l->port);
+
+	while (fd >= 0 && now_us() < l->until) {
+		if (write(fd, l->req, l->reqlen) != (ssize_t)l->reqlen ||
+		    read_answer(fd, buf, sizeof(buf)) != 200) {
+			l->bad++;
+			close(fd);
+			fd = dial(l->port);
+			continue;
+		}
+		l->ok++;
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+/* Requests per second with CONNS connections to PORT. */
+static double
+throughput(int port, const char *body, long *bad)
+{
+	static struct load l[CONNS];
+	pthread_t t[CONNS];
+	char *req = mr_xasprintf("POST /v1/chat/completions HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
+	double t0 = now_us(), until = t0 + LOAD_S * 1e6, t1;
+	long ok = 0;
+	int i;
+
+	*bad = 0;
+	for (i = 0; i < CONNS; i++) {
+		memset(&l[i], 0, sizeof(l[i]));
+		l[i].port = port;
+		l[i].req = req;
+		l[i].reqlen = strlen(req);
+		l[i].until = until;
+		pthread_create(&t[i], NULL, loader, &l[i]);
+	}
+	for (i = 0; i < CONNS; i++) {
+		pthread_join(t[i], NULL);
+		ok += l[i].ok;
+		*bad += l[i].bad;
+	}
+	t1 = now_us();
+	free(req);
+	return ok / ((t1 - t0) / 1e6);
+}
+
+/* ---- a process of its own ------------------------------------------------ */
+
+/* Starts `MR proxy run` on a free port: ms to the first 200 on /health,
+ * and its resident set (KiB) when idle after that. */
+static int
+process(const char *mr, const char *cfg, double *start_ms, long *rss_kb,
+    long *rss_after_kb)
+{
+	char ps[16], path[64], line[256], buf[4096];
+	static const char hreq[] = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+	unsigned port = fake_closed_port();
+	double t0;
+	pid_t pid;
+	FILE *fp;
+	int fd, i, rc = -1;
+
+	snprintf(ps, sizeof(ps), "%u", port);
+	t0 = now_us();
+	if ((pid = fork()) == 0) {
+		int nul = open("/dev/null", O_WRONLY);
+
+		dup2(nul, 2);
+		execl(mr, mr, "proxy", "run", "--config", cfg, "--port", ps,
+		    (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 5000; i++) {	/* 5 s at most */
+		if ((fd = dial((int)port)) >= 0) {
+			if (write(fd, hreq, sizeof(hreq) - 1) > 0 &&
+			    read_answer(fd, buf, sizeof(buf)) == 200) {
+				*start_ms = (now_us() - t0) / 1e3;
+				rc = 0;
+				close(fd);
+				break;
+			}
+			close(fd);
+		}
+		usleep(200);
+	}
+	usleep(300000);		/* idle */
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	*rss_kb = *rss_after_kb = -1;
+	if ((fp = fopen(path, "r")) != NULL) {
+		while (fgets(line, sizeof(line), fp) != NULL)
+			if (strncmp(line, "VmRSS:", 6) == 0)
+				*rss_kb = strtol(line + 6, NULL, 10);
+		fclose(fp);
+	}
+	/* and after 2,000 requests, idle again */
+	if (rc == 0 && (fd = dial((int)port)) >= 0) {
+		for (i = 0; i < 2000; i++)
+			if (write(fd, hreq, sizeof(hreq) - 1) <= 0 ||
+			    read_answer(fd, buf, sizeof(buf)) != 200)
+				break;
+		close(fd);
+		usleep(300000);
+		if ((fp = fopen(path, "r")) != NULL) {
+			while (fgets(line, sizeof(line), fp) != NULL)
+				if (strncmp(line, "VmRSS:", 6) == 0)
+					*rss_after_kb = strtol(line + 6, NULL,
+					    10);
+			fclose(fp);
+		}
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	return rc;
+}
+
+static void
+added(const char *name, double *dv, double *pv, int n, double target,
+    const char *comma)
+{
+	qsort(dv, (size_t)n, sizeof(double), dcmp);
+	qsort(pv, (size_t)n, sizeof(double), dcmp);
+	printf("  \"%s\": {\"n\": %d, \"direct_p50_ms\": %.3f, "
+	    "\"proxy_p50_ms\": %.3f, \"added_p50_ms\": %.3f, "
+	    "\"added_p99_ms\": %.3f, \"target_ms\": %.2f, \"met\": %s}%s\n",
+	    name, n, dv[n / 2] / 1e3, pv[n / 2] / 1e3,
+	    (pv[n / 2] - dv[n / 2]) / 1e3,
+	    (pv[n * 99 / 100] - dv[n * 99 / 100]) / 1e3, target,
+	    (pv[n / 2] - dv[n / 2]) / 1e3 <= target ? "true" : "false", comma);
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	static double direct[N], viaproxy[N];
+	static const char stream_body[] = "{\"model\":\"model-router\","
+	    "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"
+	    "\"summarize my meeting notes\"}]}";
+	char *big;
+	double rps_direct, rps_proxy, start_ms = -1;
+	long bad_direct, bad_proxy, rss = -1, rss_after = -1;
 	static const char body[] = "{\"model\":\"model-router\",\"messages\":"
 	    "[{\"role\":\"user\",\"content\":\"summarize my meeting notes\"}]}";
 	struct curl_slist *h;
@@ -172,12 +423,12 @@ main(void)
 	}
 	qsort(direct, N, sizeof(double), dcmp);
 	qsort(viaproxy, N, sizeof(double), dcmp);
-	printf("{\"requests\": %d, \"failed\": %d, "
+	printf("{\n  \"requests\": %d, \"failed\": %d, "
 	    "\"direct_p50_ms\": %.3f, \"direct_p99_ms\": %.3f, "
 	    "\"proxy_p50_ms\": %.3f, \"proxy_p99_ms\": %.3f, "
 	    "\"added_p50_ms\": %.3f, \"added_p99_ms\": %.3f, "
 	    "\"target_p50_ms\": 0.10, \"target_p99_ms\": 0.5, "
-	    "\"met\": %s}\n", N, bad, direct[N / 2] / 1e3,
+	    "\"met\": %s,\n", N, bad, direct[N / 2] / 1e3,
 	    direct[N * 99 / 100] / 1e3, viaproxy[N / 2] / 1e3,
 	    viaproxy[N * 99 / 100] / 1e3,
 	    (viaproxy[N / 2] - direct[N / 2]) / 1e3,
@@ -185,6 +436,74 @@ main(void)
 	    (viaproxy[N / 2] - direct[N / 2]) / 1e3 <= 0.10 &&
 	    (viaproxy[N * 99 / 100] - direct[N * 99 / 100]) / 1e3 <= 0.5 ?
 	    "true" : "false");
+
+	/* a 100 KB prompt */
+	{
+		size_t n = 100 * 1024, k;
+		struct mr_buf b = MR_BUF_INIT;
+
+		mr_buf_addstr(&b, "{\"model\":\"model-router\",\"messages\":"
+		    "[{\"role\":\"user\",\"content\":\"");
+		for (k = 0; b.len < n; k++)
+			mr_buf_addstr(&b, k % 13 == 12 ? "refactor the parser. " :
+			    "lorem ipsum dolor sit amet ");
+		mr_buf_addstr(&b, "\"}]}");
+		big = mr_buf_detach(&b);
+	}
+	curl_easy_setopt(d, CURLOPT_POSTFIELDS, big);
+	curl_easy_setopt(p, CURLOPT_POSTFIELDS, big);
+	for (i = 0; i < 20; i++) {
+		one(d);
+		one(p);
+	}
+	for (i = 0; i < NBIG; i++) {
+		direct[i] = one(d);
+		viaproxy[i] = one(p);
+		bad += direct[i] < 0 || viaproxy[i] < 0;
+	}
+	added("prompt_100kb", direct, viaproxy, NBIG, 1.0, ",");
+
+	/* a stream's first byte */
+	curl_easy_setopt(d, CURLOPT_POSTFIELDS, stream_body);
+	curl_easy_setopt(p, CURLOPT_POSTFIELDS, stream_body);
+	curl_easy_setopt(d, CURLOPT_WRITEFUNCTION, first_byte);
+	curl_easy_setopt(p, CURLOPT_WRITEFUNCTION, first_byte);
+	for (i = 0; i < WARMUP; i++) {
+		ttfb(d);
+		ttfb(p);
+	}
+	for (i = 0; i < N / 2; i++) {
+		direct[i] = ttfb(d);
+		viaproxy[i] = ttfb(p);
+		bad += direct[i] < 0 || viaproxy[i] < 0;
+	}
+	added("stream_first_byte", direct, viaproxy, N / 2, 0.2, ",");
+
+	/* 32 connections */
+	rps_direct = throughput((int)port, body, &bad_direct);
+	rps_proxy = throughput(proxy_port, body, &bad_proxy);
+	printf("  \"throughput_32_connections\": {\"seconds\": %.0f, "
+	    "\"direct_rps\": %.0f, \"proxy_rps\": %.0f, \"failed\": %ld, "
+	    "\"cores\": %ld, \"target_rps\": 10000, \"met\": %s, "
+	    "\"bound\": \"%s\"},\n", LOAD_S, rps_direct, rps_proxy,
+	    bad_direct + bad_proxy, sysconf(_SC_NPROCESSORS_ONLN),
+	    rps_proxy >= 10000 ? "true" : "false",
+	    rps_proxy >= 10000 ? "target met" : rps_proxy >= 0.5 *
+	    rps_direct ? "this machine: client, proxy and upstream share its "
+	    "cores" : "the proxy");
+	bad += bad_direct + bad_proxy > 0;
+
+	/* a process of its own */
+	if (argc > 1 && process(argv[1], config, &start_ms, &rss,
+	    &rss_after) < 0)
+		bad++;
+	printf("  \"process\": {\"start_to_first_200_ms\": %.2f, "
+	    "\"target_start_ms\": 50, \"idle_rss_kib\": %ld, "
+	    "\"idle_rss_after_2000_requests_kib\": %ld, "
+	    "\"target_rss_kib\": 10240, \"met\": %s}\n}\n", start_ms, rss,
+	    rss_after, start_ms >= 0 && start_ms <= 50 && rss > 0 &&
+	    rss <= 10240 && rss_after <= 10240 ? "true" : "false");
+	free(big);
 	curl_easy_cleanup(d);
 	curl_easy_cleanup(p);
 	curl_slist_free_all(h);

@@ -28,7 +28,7 @@ trap 'rm -f "$tmp"' EXIT INT TERM
 
 inproc=$("$B/bench/bench-router") || exit 1
 scan=$("$B/bench/bench-scan") || exit 1
-proxy=$("$B/bench/bench-proxy") || exit 1
+proxy=$("$B/bench/bench-proxy" "$MR") || exit 1
 HOME=$(mktemp -d)
 export HOME
 d1=$(proc_ms 200 decide "fix the repo and run tests")
@@ -47,7 +47,7 @@ fi
 	echo "{"
 	echo "  \"in_process\": $(echo "$inproc" | sed '1!s/^/  /'),"
 	echo "  \"discovery\": $(echo "$scan" | sed '1!s/^/  /'),"
-	echo "  \"proxy_added_latency\": $proxy,"
+	echo "  \"proxy\": $(echo "$proxy" | sed '1!s/^/  /'),"
 	echo "  \"process_ms\": {"
 	echo "    \"decide\": $d1,"
 	echo "    \"decide_json\": $d2,"
