@@ -238,11 +238,46 @@ plain_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
 	return check_progress(arg);
 }
 
+/*
+ * A client connection's thread keeps one easy handle for its plain
+ * requests: making one costs more than the rest of a small request.
+ * (Streams run on threads of their own, with handles of their own.)
+ */
+static pthread_key_t easy_key;
+static pthread_once_t easy_once = PTHREAD_ONCE_INIT;
+
+static void
+easy_free(void *e)
+{
+	curl_easy_cleanup(e);
+}
+
+static void
+easy_key_make(void)
+{
+	pthread_key_create(&easy_key, easy_free);
+}
+
+static CURL *
+thread_easy(void)
+{
+	CURL *e;
+
+	pthread_once(&easy_once, easy_key_make);
+	if ((e = pthread_getspecific(easy_key)) != NULL) {
+		curl_easy_reset(e);
+		return e;
+	}
+	if ((e = curl_easy_init()) != NULL)
+		pthread_setspecific(easy_key, e);
+	return e;
+}
+
 static CURL *
 easy_for(struct server *sv, const struct mr_proxy_backend *b, const char *url,
-    const char *body, struct curl_slist **hdrs)
+    const char *body, struct curl_slist **hdrs, bool reuse)
 {
-	CURL *e = curl_easy_init();
+	CURL *e = reuse ? thread_easy() : curl_easy_init();
 	char *auth;
 
 	if (e == NULL)
@@ -538,7 +573,7 @@ try_stream(struct MHD_Connection *c, struct server *sv, struct state *s,
 	r->meta.fbt = b->first_byte_timeout_seconds;
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	r->meta.client_fd = ci ? ci->connect_fd : -1;
-	r->easy = easy_for(sv, b, r->url, r->body, &r->hdrs);
+	r->easy = easy_for(sv, b, r->url, r->body, &r->hdrs, false);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, relay_write);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
@@ -652,7 +687,7 @@ try_plain(struct MHD_Connection *c, struct server *sv, struct outcome *oc,
 	meta.fbt = b->first_byte_timeout_seconds;
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	meta.client_fd = ci ? ci->connect_fd : -1;
-	if ((e = easy_for(sv, b, url, body, &hdrs)) == NULL) {
+	if ((e = easy_for(sv, b, url, body, &hdrs, true)) == NULL) {
 		free(body);
 		*f = MR_FALLBACK_CONNECT;
 		mr_strlist_push_take(&oc->tried, mr_xasprintf("%s: cannot make "
@@ -667,7 +702,9 @@ try_plain(struct MHD_Connection *c, struct server *sv, struct outcome *oc,
 	curl_easy_setopt(e, CURLOPT_XFERINFODATA, &meta);
 	cr = curl_easy_perform(e);
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(e);
+	/* the handle stays with this thread; the reset drops its options
+	 * (the headers and body it points at are freed next) */
+	curl_easy_reset(e);
 	curl_slist_free_all(hdrs);
 	free(body);
 	if (meta.client_gone) {

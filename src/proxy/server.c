@@ -526,8 +526,10 @@ mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 		    host);
 		goto out;
 	}
-	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD | (ai->ai_family == AF_INET6 ?
+	/* poll(2), not select(2): no descriptor limit of 1024 */
+	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
+	    MHD_USE_TURBO | MHD_USE_INTERNAL_POLLING_THREAD |
+	    (ai->ai_family == AF_INET6 ?
 	    MHD_USE_IPv6 : 0), (uint16_t)port, NULL, NULL, answer, &sv,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
