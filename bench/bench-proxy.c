@@ -14,7 +14,11 @@
  * client and upstream manage alone, so it bounds the proxy's.
  *
  * A separate `model-router proxy run` process (argv[1]) gives the idle
- * RSS and the time from exec to its first 200 on /health.
+ * RSS and the time from exec to its first 200 on /health; `proxy start`
+ * the idle RSS of the background proxy.  Most of a foreground process's
+ * RSS is the pages of its ~48 shared libraries that the dynamic linker
+ * touches at start (libcrypto alone ~3 MiB); its anonymous memory is
+ * reported beside it.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -274,18 +278,72 @@ throughput(int port, const char *body, long *bad)
 
 /* ---- a process of its own ------------------------------------------------ */
 
+/* VmRSS and RssAnon of PID, KiB (-1 when unknown). */
+static void
+rss_of(pid_t pid, long *rss, long *anon)
+{
+	char path[64], line[256];
+	FILE *fp;
+
+	*rss = *anon = -1;
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			*rss = strtol(line + 6, NULL, 10);
+		if (strncmp(line, "RssAnon:", 8) == 0)
+			*anon = strtol(line + 8, NULL, 10);
+	}
+	fclose(fp);
+}
+
+/* `MR proxy start` (the background proxy, as a service runs): its idle
+ * RSS and anonymous memory, KiB. */
+static int
+background(const char *mr, const char *cfg, const char *home, long *rss,
+    long *anon)
+{
+	char ps[16], *pidfile, *cmd;
+	struct mr_buf b = MR_BUF_INIT;
+	pid_t pid;
+	int rc;
+
+	snprintf(ps, sizeof(ps), "%u", fake_closed_port());
+	setenv("MODEL_ROUTER_HOME", home, 1);
+	cmd = mr_xasprintf("'%s' proxy start --config '%s' --port %s "
+	    ">/dev/null 2>&1", mr, cfg, ps);
+	rc = system(cmd);
+	free(cmd);
+	if (rc != 0)
+		return -1;
+	usleep(300000);
+	pidfile = mr_xasprintf("%s/proxy.pid", home);
+	if (mr_read_file(pidfile, 4096, &b) < 0) {
+		free(pidfile);
+		return -1;
+	}
+	pid = (pid_t)strtol(b.buf, NULL, 10);
+	rss_of(pid, rss, anon);
+	mr_buf_release(&b);
+	free(pidfile);
+	cmd = mr_xasprintf("'%s' proxy stop >/dev/null 2>&1", mr);
+	rc = system(cmd);
+	free(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
 /* Starts `MR proxy run` on a free port: ms to the first 200 on /health,
  * and its resident set (KiB) when idle after that. */
 static int
 process(const char *mr, const char *cfg, double *start_ms, long *rss_kb,
-    long *rss_after_kb)
+    long *anon_kb, long *rss_after_kb)
 {
-	char ps[16], path[64], line[256], buf[4096];
+	char ps[16], buf[4096];
 	static const char hreq[] = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
 	unsigned port = fake_closed_port();
 	double t0;
 	pid_t pid;
-	FILE *fp;
 	int fd, i, rc = -1;
 
 	snprintf(ps, sizeof(ps), "%u", port);
@@ -312,29 +370,19 @@ process(const char *mr, const char *cfg, double *start_ms, long *rss_kb,
 		usleep(200);
 	}
 	usleep(300000);		/* idle */
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-	*rss_kb = *rss_after_kb = -1;
-	if ((fp = fopen(path, "r")) != NULL) {
-		while (fgets(line, sizeof(line), fp) != NULL)
-			if (strncmp(line, "VmRSS:", 6) == 0)
-				*rss_kb = strtol(line + 6, NULL, 10);
-		fclose(fp);
-	}
+	rss_of(pid, rss_kb, anon_kb);
+	*rss_after_kb = -1;
 	/* and after 2,000 requests, idle again */
 	if (rc == 0 && (fd = dial((int)port)) >= 0) {
+		long anon;
+
 		for (i = 0; i < 2000; i++)
 			if (write(fd, hreq, sizeof(hreq) - 1) <= 0 ||
 			    read_answer(fd, buf, sizeof(buf)) != 200)
 				break;
 		close(fd);
 		usleep(300000);
-		if ((fp = fopen(path, "r")) != NULL) {
-			while (fgets(line, sizeof(line), fp) != NULL)
-				if (strncmp(line, "VmRSS:", 6) == 0)
-					*rss_after_kb = strtol(line + 6, NULL,
-					    10);
-			fclose(fp);
-		}
+		rss_of(pid, rss_after_kb, &anon);
 	}
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
@@ -365,7 +413,8 @@ main(int argc, char **argv)
 	    "\"summarize my meeting notes\"}]}";
 	char *big;
 	double rps_direct, rps_proxy, start_ms = -1;
-	long bad_direct, bad_proxy, rss = -1, rss_after = -1;
+	long bad_direct, bad_proxy, rss = -1, rss_after = -1, anon = -1;
+	long bg_rss = -1, bg_anon = -1;
 	static const char body[] = "{\"model\":\"model-router\",\"messages\":"
 	    "[{\"role\":\"user\",\"content\":\"summarize my meeting notes\"}]}";
 	struct curl_slist *h;
@@ -493,16 +542,23 @@ main(int argc, char **argv)
 	    "cores" : "the proxy");
 	bad += bad_direct + bad_proxy > 0;
 
-	/* a process of its own */
-	if (argc > 1 && process(argv[1], config, &start_ms, &rss,
-	    &rss_after) < 0)
+	/* a process of its own, in the foreground and in the background */
+	if (argc > 1 && (process(argv[1], config, &start_ms, &rss, &anon,
+	    &rss_after) < 0 || background(argv[1], config, root, &bg_rss,
+	    &bg_anon) < 0))
 		bad++;
 	printf("  \"process\": {\"start_to_first_200_ms\": %.2f, "
-	    "\"target_start_ms\": 50, \"idle_rss_kib\": %ld, "
-	    "\"idle_rss_after_2000_requests_kib\": %ld, "
-	    "\"target_rss_kib\": 10240, \"met\": %s}\n}\n", start_ms, rss,
-	    rss_after, start_ms >= 0 && start_ms <= 50 && rss > 0 &&
-	    rss <= 10240 && rss_after <= 10240 ? "true" : "false");
+	    "\"target_start_ms\": 50, \"proxy_run_idle_rss_kib\": %ld, "
+	    "\"proxy_run_idle_anon_kib\": %ld, "
+	    "\"proxy_run_rss_after_2000_requests_kib\": %ld, "
+	    "\"proxy_start_idle_rss_kib\": %ld, "
+	    "\"proxy_start_idle_anon_kib\": %ld, "
+	    "\"target_rss_kib\": 10240, \"start_met\": %s, "
+	    "\"rss_met_foreground\": %s, \"rss_met_background\": %s}\n}\n",
+	    start_ms, rss, anon, rss_after, bg_rss, bg_anon,
+	    start_ms >= 0 && start_ms <= 50 ? "true" : "false",
+	    rss > 0 && rss <= 10240 ? "true" : "false",
+	    bg_rss > 0 && bg_rss <= 10240 ? "true" : "false");
 	free(big);
 	curl_easy_cleanup(d);
 	curl_easy_cleanup(p);
