@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "mr/gateway.h"
+#include "mr/router.h"
 #include "mr/util.h"
 
 struct mr_telemetry;
@@ -50,6 +51,14 @@ struct mr_tel_event {
  */
 struct mr_telemetry *mr_telemetry_open(const char *path, long long max_bytes,
 	    long long backups, enum mr_capture capture, struct mr_error *err);
+/*
+ * With a router, each event with a prompt also carries the full
+ * decision's diagnostics (scores, reasons, reason codes, explanations,
+ * as hermes-router logs them), computed by the writer's thread.  R must
+ * outlive T; PROFILE is the proxy's routing profile.
+ */
+void	 mr_telemetry_set_router(struct mr_telemetry *t,
+	    const struct mr_router *r, const char *profile);
 /*
  * Queues a copy of one event: the line is made and written by the
  * writer's thread, never on the request's.

@@ -19,6 +19,7 @@
 #include <openssl/rand.h>
 
 #include "mr/fileio.h"
+#include "mr/receipt.h"
 #include "mr/telemetry.h"
 
 #define PREVIEW_CHARS 180
@@ -37,6 +38,8 @@ struct mr_telemetry {
 	long long	 max_bytes;
 	long long	 backups;
 	enum mr_capture	 capture;
+	const struct mr_router *router;	/* NULL: no diagnostics */
+	char		*profile;	/* NULL: balanced */
 	unsigned char	 salt[32];
 	pthread_t	 tid;
 	pthread_mutex_t	 mu;
@@ -209,8 +212,55 @@ mr_telemetry_close(struct mr_telemetry *t)
 	pthread_join(t->tid, NULL);
 	pthread_mutex_destroy(&t->mu);
 	pthread_cond_destroy(&t->cv);
+	free(t->profile);
 	free(t->path);
 	free(t);
+}
+
+void
+mr_telemetry_set_router(struct mr_telemetry *t, const struct mr_router *r,
+    const char *profile)
+{
+	t->router = r;
+	free(t->profile);
+	t->profile = profile ? mr_xstrdup(profile) : NULL;
+}
+
+static void add_ms(cJSON *o, const char *key, double ms);
+
+/* The full decision's diagnostics, as the reference's events carry them. */
+static void
+diagnostics(const struct mr_telemetry *t, const char *prompt, cJSON *o)
+{
+	static const char *const keys[] = {
+		"complexity_score", "risk_score", "confidence_score", "reasons",
+		"requirements", "reason_codes", "policy_explanation",
+		"fallback_explanation", "safety_explanation",
+		"privacy_explanation", "wrong_route_next_action"
+	};
+	struct mr_decision d;
+	struct mr_hints h;
+	struct timespec a, b;
+	cJSON *r, *v;
+	size_t i;
+
+	mr_hints_init(&h);
+	h.profile = t->profile;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	mr_route(t->router, prompt, strlen(prompt), &h, false, &d);
+	r = mr_receipt_json(&d);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	add_ms(o, "diagnostic_latency_ms", (double)(b.tv_sec - a.tv_sec) *
+	    1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
+	for (i = 0; r != NULL && i < MR_NELEM(keys); i++)
+		if ((v = cJSON_GetObjectItemCaseSensitive(r, keys[i])) != NULL)
+			cJSON_AddItemToObject(o, keys[i],
+			    cJSON_Duplicate(v, true));
+	v = r ? cJSON_GetObjectItemCaseSensitive(r, "summary") : NULL;
+	if (cJSON_IsString(v))
+		cJSON_AddStringToObject(o, "receipt_summary", v->valuestring);
+	cJSON_Delete(r);
+	mr_decision_release(&d);
 }
 
 static char *
@@ -388,6 +438,8 @@ format(struct mr_telemetry *t, const struct mr_tel_event *e,
 		if (t->capture == MR_CAPTURE_FULL &&
 		    mr_redact(e->prompt, strlen(e->prompt), &pv) == 0)
 			cJSON_AddStringToObject(o, "prompt", pv.buf);
+		if (t->router != NULL)
+			diagnostics(t, e->prompt, o);
 	}
 	if (e->usage.prompt >= 0)
 		cJSON_AddNumberToObject(o, "usage_prompt_tokens",

@@ -90,6 +90,9 @@ state_load(const char *path, struct mr_error *err)
 		    s->pc->observability.backups, mr_capture_from_name(
 		    s->pc->observability.prompt_capture), err);
 		free(lp);
+		if (s->tel != NULL)
+			mr_telemetry_set_router(s->tel, s->router,
+			    s->pc->proxy.routing_profile);
 		if (s->tel == NULL) {
 			mr_router_free(s->router);
 			mr_proxycfg_free(s->pc);

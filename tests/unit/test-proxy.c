@@ -443,6 +443,9 @@ test_telemetry_and_metrics(void **state)
 		lines++;
 		assert_non_null(strstr(line, "\"event_type\":\"routing_event\""));
 		assert_non_null(strstr(line, "\"prompt_hash\":\""));
+		/* the full decision's diagnostics, off the request path */
+		assert_non_null(strstr(line, "\"complexity_score\":"));
+		assert_non_null(strstr(line, "\"reason_codes\":["));
 		if (strstr(line, "\"stream\":true") != NULL) {
 			streamed++;
 			assert_non_null(strstr(line,
