@@ -42,6 +42,30 @@
  */
 char	*mr_hermes_home(const char *profile, mr_getenv_fn getenv_fn,
 	    struct mr_error *err);
+/*
+ * A managed install (hermes-config.md §1.4).  A package manager's lock
+ * (HERMES_MANAGED=true, or <home>/.managed): Hermes refuses to write its
+ * config, and so do we.  A managed scope (HERMES_MANAGED_DIR, else
+ * <sysroot>/etc/hermes): its config.yaml wins over the user's, leaf by
+ * leaf, so a value written under a pinned key does not take effect.
+ */
+struct mr_hermes_managed {
+	bool		 locked;
+	char		*lock_reason;	/* "HERMES_MANAGED=true" or the file */
+	char		*dir;		/* the managed scope, or NULL */
+	char		*config;	/* its config.yaml when present */
+	struct mr_strlist keys;		/* dotted leaves it sets */
+};
+/* GENV may be NULL (getenv), SYSROOT NULL (/).  -1 with ERR when the
+ * managed config.yaml cannot be read or parsed. */
+int	 mr_hermes_managed_load(struct mr_hermes_managed *m, const char *home,
+	    mr_getenv_fn genv, const char *sysroot, struct mr_error *err);
+void	 mr_hermes_managed_release(struct mr_hermes_managed *m);
+/* The managed key that pins DOTTED (the same key, a parent or a child of
+ * it), or NULL. */
+const char *mr_hermes_managed_pins(const struct mr_hermes_managed *m,
+	    const char *dotted);
+
 /* <home>/config.yaml and <home>/.env.  Caller frees. */
 char	*mr_hermes_config_path(const char *home);
 char	*mr_hermes_env_path(const char *home);

@@ -159,10 +159,20 @@ home_of(const struct hopts *o, struct mr_error *err)
 	return mr_hermes_home(o->profile, NULL, err);
 }
 
+/* The managed install around HOME, for show and the writers. */
+static int
+managed_of(const char *home, struct mr_hermes_managed *m,
+    struct mr_error *err)
+{
+	return mr_hermes_managed_load(m, home, NULL,
+	    getenv("MODEL_ROUTER_SYSROOT"), err);
+}
+
 static int
 run_show(const struct mr_cmd *cmd, int argc, char **argv)
 {
 	struct mr_hermes_config c;
+	struct mr_hermes_managed mg;
 	struct mr_error err = MR_ERROR_INIT;
 	struct mr_buf out = MR_BUF_INIT;
 	struct hopts o;
@@ -174,14 +184,26 @@ run_show(const struct mr_cmd *cmd, int argc, char **argv)
 	if ((rc = parse(cmd, argc, argv, 0, &o)) != MR_EXIT_OK)
 		return rc < 0 ? MR_EXIT_OK : rc;
 	mr_hermes_config_init(&c);
+	memset(&mg, 0, sizeof(mg));
 	if ((home = home_of(&o, &err)) == NULL ||
-	    mr_hermes_config_load(&c, home, &err) < 0) {
+	    mr_hermes_config_load(&c, home, &err) < 0 ||
+	    managed_of(home, &mg, &err) < 0) {
 		rc = mr_cli_fail(&err);
 		goto out;
 	}
 	if (o.json) {
 		j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "home", home);
+		if (mg.locked || mg.dir != NULL) {
+			cJSON *mj = cJSON_AddObjectToObject(j, "managed");
+
+			cJSON_AddBoolToObject(mj, "locked", mg.locked);
+			mr_json_add_str(mj, "lock_reason", mg.lock_reason);
+			mr_json_add_str(mj, "dir", mg.dir);
+			mr_json_add_str(mj, "config", mg.config);
+			cJSON_AddItemToObject(mj, "keys",
+			    mr_json_strlist(&mg.keys));
+		}
 		mr_json_add_str(j, "provider", c.provider);
 		mr_json_add_str(j, "model", c.model);
 		mr_json_add_str(j, "base_url", c.base_url);
@@ -233,10 +255,21 @@ run_show(const struct mr_cmd *cmd, int argc, char **argv)
 		cJSON_Delete(j);
 	} else {
 		mr_buf_printf(&out, "Hermes home: %s\n", home);
+		if (mg.locked)
+			mr_buf_printf(&out, "Managed by a package manager (%s): "
+			    "Hermes refuses to write its config.\n",
+			    mg.lock_reason);
+		if (mg.config != NULL && mg.keys.n > 0) {
+			mr_buf_printf(&out, "Managed config %s wins for: ",
+			    mg.config);
+			mr_strlist_join(&mg.keys, ", ", &out);
+			mr_buf_addstr(&out, "\n");
+		}
 		mr_hermes_config_describe(&c, &out);
 	}
 	rc = mr_cli_write(&out) ? MR_EXIT_OK : MR_EXIT_FAIL;
 out:
+	mr_hermes_managed_release(&mg);
 	mr_hermes_config_release(&c);
 	mr_buf_release(&out);
 	free(home);
@@ -383,11 +416,57 @@ proxy_endpoint(const char *path, char **url, char **model, char **key_env,
 	return 0;
 }
 
+/*
+ * The keys an edit sets that the managed config pins: `set` is refused,
+ * as Hermes refuses it; the others are told that Hermes will keep using
+ * the managed value.
+ */
+static int
+pinned_check(const struct mr_hermes_managed *mg, const char *what,
+    const char *const *args, const char *name, struct mr_error *err)
+{
+	const char *keys[3] = { NULL, NULL, NULL }, *pin;
+	char *prov = NULL;
+	size_t i;
+
+	if (mg->keys.n == 0)
+		return 0;
+	if (strcmp(what, "set") == 0) {
+		if ((pin = mr_hermes_managed_pins(mg, args[0])) != NULL) {
+			mr_error_set(err, NULL, 0, 0, "%s is set by the managed "
+			    "config %s (%s), which wins over yours; Hermes "
+			    "refuses to change it and so does model-router",
+			    args[0], mg->config, pin);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(what, "use-proxy") == 0 || strcmp(what, "set-model") == 0) {
+		keys[0] = "model.provider";
+		keys[1] = "model.default";
+	}
+	if (strcmp(what, "use-proxy") == 0)
+		prov = mr_xasprintf("providers.%s", name ? name :
+		    "model-router");
+	else if (strcmp(what, "add-provider") == 0 ||
+	    strcmp(what, "remove-provider") == 0)
+		prov = mr_xasprintf("providers.%s", args[0]);
+	keys[2] = prov;
+	for (i = 0; i < 3; i++)
+		if (keys[i] != NULL &&
+		    (pin = mr_hermes_managed_pins(mg, keys[i])) != NULL)
+			mr_cli_warn("the managed config %s sets %s: Hermes will "
+			    "use its value, not this edit's", mg->config, pin);
+	free(prov);
+	return 0;
+}
+
 static int
 run_write(const struct mr_cmd *cmd, int argc, char **argv, const char *what,
     size_t nargs)
 {
 	struct mr_hermes_provider_spec spec;
+	struct mr_hermes_managed mg;
 	struct mr_error err = MR_ERROR_INIT;
 	struct mr_buf out = MR_BUF_INIT, key = MR_BUF_INIT;
 	struct edit e;
@@ -404,8 +483,23 @@ run_write(const struct mr_cmd *cmd, int argc, char **argv, const char *what,
 	mr_buf_init(&e.env);
 	mr_buf_init(&e.ncfg);
 	mr_buf_init(&e.nenv);
+	memset(&mg, 0, sizeof(mg));
 	if ((home = home_of(&o, &err)) == NULL ||
-	    load_texts(home, &e, &err) < 0) {
+	    load_texts(home, &e, &err) < 0 ||
+	    managed_of(home, &mg, &err) < 0) {
+		rc = mr_cli_fail(&err);
+		goto out;
+	}
+	/* as Hermes: a package manager's install is not written */
+	if (mg.locked && !o.dry) {
+		mr_error_set(&err, NULL, 0, 0, "Hermes here is managed by a "
+		    "package manager (%s) and refuses changes to its config; "
+		    "so does model-router. Change it where the package is "
+		    "configured (--dry-run shows the edit)", mg.lock_reason);
+		rc = mr_cli_fail(&err);
+		goto out;
+	}
+	if (pinned_check(&mg, what, o.args, o.name, &err) < 0) {
 		rc = mr_cli_fail(&err);
 		goto out;
 	}
@@ -502,6 +596,7 @@ run_write(const struct mr_cmd *cmd, int argc, char **argv, const char *what,
 	}
 	rc = mr_cli_write(&out) ? MR_EXIT_OK : MR_EXIT_FAIL;
 out:
+	mr_hermes_managed_release(&mg);
 	edit_release(&e);
 	/* the key leaves memory as it came: wiped */
 	if (key.alloc)

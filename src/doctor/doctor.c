@@ -728,6 +728,51 @@ cached_context(const char *home, const char *model, const char *url)
 	return out;
 }
 
+/* A managed install: what it pins of the model settings, or its lock. */
+static void
+check_managed(struct doc *d, const struct mr_hermes_config *c,
+    const char *home)
+{
+	struct mr_hermes_managed m;
+	struct mr_error err = MR_ERROR_INIT;
+	const char *keys[4] = { "model.provider", "model.default",
+	    "model.base_url", NULL }, *pin = NULL;
+	char *prov = NULL, *msg;
+	size_t i;
+
+	if (mr_hermes_managed_load(&m, home, d->o->getenv_fn,
+	    env(d, "MODEL_ROUTER_SYSROOT"), &err) < 0) {
+		msg = mr_error_format(&err);
+		report(d, "hermes", "hermes.managed", MR_CHECK_FAIL, "ask "
+		    "whoever manages Hermes here to fix it", "the managed "
+		    "config does not load: %s", msg);
+		free(msg);
+		mr_error_clear(&err);
+		return;
+	}
+	if (c->provider != NULL && strncmp(c->provider, "custom:", 7) == 0)
+		keys[3] = prov = mr_xasprintf("providers.%s", c->provider + 7);
+	for (i = 0; i < 4 && pin == NULL; i++)
+		if (keys[i] != NULL)
+			pin = mr_hermes_managed_pins(&m, keys[i]);
+	if (pin != NULL)
+		report(d, "hermes", "hermes.managed", MR_CHECK_WARN, "change "
+		    "it in the managed config, or ask whoever manages it",
+		    "the managed config %s sets %s: Hermes uses that, not "
+		    "%s/config.yaml", m.config, pin, home);
+	else if (m.locked)
+		report(d, "hermes", "hermes.managed", MR_CHECK_WARN, "change "
+		    "Hermes's config where its package is configured",
+		    "Hermes is managed by a package manager (%s): its config "
+		    "cannot be edited here", m.lock_reason);
+	else if (m.dir != NULL)
+		report(d, "hermes", "hermes.managed", MR_CHECK_OK, NULL,
+		    "the managed scope %s pins none of the model settings",
+		    m.dir);
+	free(prov);
+	mr_hermes_managed_release(&m);
+}
+
 static void
 check_hermes(struct doc *d, const struct mr_proxy_config *pc,
     const struct mr_server_result *res, size_t nres, const char *home)
@@ -760,6 +805,7 @@ check_hermes(struct doc *d, const struct mr_proxy_config *pc,
 	}
 	report(d, "hermes", "hermes.config", MR_CHECK_OK, NULL, "%s/config.yaml "
 	    "parses", home);
+	check_managed(d, &c, home);
 	p = c.provider ? mr_hermes_find_provider(&c, c.provider) : NULL;
 	url = p ? p->url : c.base_url;
 	model = c.model ? c.model : p ? p->default_model : NULL;

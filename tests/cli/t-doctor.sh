@@ -222,4 +222,15 @@ engine_backends:
 YAML
 expect_rc 0 "a healthy setup passes" env HOME="$T/home" "$MR" doctor \
     --config "$T/mr/healthy.yaml" --no-hermes
+
+# a managed scope that pins the model settings, and a package manager's lock
+mkdir -p "$T/managed"
+printf 'model:\n  provider: corp-gateway\n' >"$T/managed/config.yaml"
+expect_grep "WARN  hermes.managed.*the managed config $T/managed/config.yaml sets model.provider" \
+    "doctor: a managed config that pins the provider" env HOME="$T/home" \
+    HERMES_MANAGED_DIR="$T/managed" "$MR" doctor --config "$T/mr/healthy.yaml" \
+    --hermes-home "$T/hermes" --timeout 0.5
+expect_grep "hermes.managed.*managed by a package manager (HERMES_MANAGED=true)" \
+    "doctor: a package manager's lock" env HOME="$T/home" HERMES_MANAGED=true \
+    "$MR" doctor --config "$T/mr/healthy.yaml" --hermes-home "$T/hermes" --timeout 0.5
 finish

@@ -85,4 +85,32 @@ fi
 
 check hermes-bad-ctx "$@" use-proxy --hermes-home "$HH" --context-length 4096
 check hermes-no-args "$@" set-model --hermes-home "$HH"
+
+# managed installs: a managed scope wins over the user's file; a package
+# manager's lock refuses writes (as Hermes does)
+mkdir -p "$T/mh" "$T/managed" "$T/root/etc/hermes" "$T/noroot"
+printf 'model:\n  provider: openrouter\n' >"$T/mh/config.yaml"
+printf '# set by IT\nmodel:\n  provider: corp-gateway\nsecurity:\n  redact: true\n' \
+    >"$T/managed/config.yaml"
+set -- env HOME="$T/home" MODEL_ROUTER_SYSROOT="$T/noroot" \
+    HERMES_MANAGED_DIR="$T/managed" "$MR" hermes
+check hermes-managed-show "$@" show --hermes-home "$T/mh"
+check hermes-managed-use-proxy "$@" use-proxy --hermes-home "$T/mh" --url http://127.0.0.1:8082/v1
+check hermes-managed-set-pinned "$@" set --hermes-home "$T/mh" model.provider custom:x
+expect_rc 0 "a key the managed config leaves alone can be set" \
+    "$@" set --hermes-home "$T/mh" model.context_length 65536
+cp "$T/managed/config.yaml" "$T/root/etc/hermes/config.yaml"
+expect_grep '"dir": "'"$T"'/root/etc/hermes"' "/etc/hermes is a managed scope" \
+    env HOME="$T/home" MODEL_ROUTER_SYSROOT="$T/root" "$MR" hermes show --hermes-home "$T/mh" --json
+cp "$T/mh/config.yaml" "$T/mh.orig"
+check hermes-locked env HOME="$T/home" MODEL_ROUTER_SYSROOT="$T/noroot" HERMES_MANAGED=true \
+    "$MR" hermes use-proxy --hermes-home "$T/mh" --url http://127.0.0.1:8082/v1
+: >"$T/mh/.managed"
+expect_rc 1 "a .managed file locks too" env HOME="$T/home" MODEL_ROUTER_SYSROOT="$T/noroot" \
+    "$MR" hermes set-model --hermes-home "$T/mh" openrouter x
+expect_rc 0 "a dry run still shows the edit" env HOME="$T/home" MODEL_ROUTER_SYSROOT="$T/noroot" \
+    "$MR" hermes set-model --hermes-home "$T/mh" openrouter x --dry-run
+if cmp -s "$T/mh/config.yaml" "$T/mh.orig"; then ok "a locked config is untouched"; else
+	not_ok "a locked config is untouched"
+fi
 finish

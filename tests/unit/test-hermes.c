@@ -1522,6 +1522,99 @@ test_resolution(void **state)
 	mr_ytree_free(&t);
 }
 
+static const char *managed_env[4];	/* name, value pairs */
+
+static const char *
+managed_getenv(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < 4; i += 2)
+		if (managed_env[i] != NULL && strcmp(managed_env[i], name) == 0)
+			return managed_env[i + 1];
+	return NULL;
+}
+
+static void
+test_managed(void **state)
+{
+	struct mr_hermes_managed m;
+	struct mr_error err = MR_ERROR_INIT;
+	char dir[64], *p, *home, *mdir;
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(tmpdir_make(dir, sizeof(dir), "mr-managed"), 0);
+	home = mr_xasprintf("%s/home", dir);
+	mdir = mr_xasprintf("%s/etc/hermes", dir);
+	tmpdir_mkdirs(dir, "home", 1);
+	tmpdir_mkdirs(dir, "etc/hermes", 1);
+	/* nothing managed */
+	memset(managed_env, 0, sizeof(managed_env));
+	assert_int_equal(mr_hermes_managed_load(&m, home, managed_getenv,
+	    "/nonexistent", &err), 0);
+	assert_false(m.locked);
+	assert_null(m.dir);
+	mr_hermes_managed_release(&m);
+	/* /etc/hermes under the sysroot, its config's leaves */
+	p = mr_xasprintf("%s/config.yaml", mdir);
+	assert_non_null(fp = fopen(p, "w"));
+	fputs("model:\n  provider: corp\n  extra: &x {a: 1}\n"
+	    "providers:\n  corp:\n    api: http://gw/v1\n"
+	    "other: *x\nempty: {}\n", fp);
+	fclose(fp);
+	assert_int_equal(mr_hermes_managed_load(&m, home, managed_getenv, dir,
+	    &err), 0);
+	assert_string_equal(m.dir, mdir);
+	assert_non_null(mr_hermes_managed_pins(&m, "model.provider"));
+	assert_non_null(mr_hermes_managed_pins(&m, "model"));	/* a parent */
+	assert_non_null(mr_hermes_managed_pins(&m,
+	    "providers.corp.api.x"));				/* a child */
+	assert_non_null(mr_hermes_managed_pins(&m, "other.a"));	/* alias */
+	assert_non_null(mr_hermes_managed_pins(&m, "empty"));
+	assert_null(mr_hermes_managed_pins(&m, "model.default"));
+	assert_null(mr_hermes_managed_pins(&m, "model.providerx"));
+	assert_null(mr_hermes_managed_pins(&m, "providers.lab"));
+	mr_hermes_managed_release(&m);
+	/* HERMES_MANAGED_DIR wins; a broken managed config is an error */
+	managed_env[0] = "HERMES_MANAGED_DIR";
+	managed_env[1] = dir;
+	p[0] = '\0';
+	free(p);
+	p = mr_xasprintf("%s/config.yaml", dir);
+	assert_non_null(fp = fopen(p, "w"));
+	fputs("model: [\n", fp);
+	fclose(fp);
+	assert_int_equal(mr_hermes_managed_load(&m, home, managed_getenv, NULL,
+	    &err), -1);
+	assert_non_null(err.msg);
+	mr_error_clear(&err);
+	mr_hermes_managed_release(&m);
+	unlink(p);
+	/* the package manager's lock: the variable, or a .managed file */
+	managed_env[2] = "HERMES_MANAGED";
+	managed_env[3] = "TRUE";
+	assert_int_equal(mr_hermes_managed_load(&m, home, managed_getenv, NULL,
+	    &err), 0);
+	assert_true(m.locked);
+	assert_string_equal(m.lock_reason, "HERMES_MANAGED=TRUE");
+	mr_hermes_managed_release(&m);
+	managed_env[3] = "false";
+	free(p);
+	p = mr_xasprintf("%s/.managed", home);
+	assert_non_null(fp = fopen(p, "w"));
+	fclose(fp);
+	assert_int_equal(mr_hermes_managed_load(&m, home, managed_getenv, NULL,
+	    &err), 0);
+	assert_true(m.locked);
+	assert_string_equal(m.lock_reason, p);
+	mr_hermes_managed_release(&m);
+	free(p);
+	free(home);
+	free(mdir);
+	assert_int_equal(tmpdir_remove(dir), 0);
+}
+
 int
 main(void)
 {
@@ -1537,6 +1630,7 @@ main(void)
 		cmocka_unit_test(test_config_read),
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_home),
+		cmocka_unit_test(test_managed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
