@@ -88,6 +88,9 @@ struct mr_proxy_config {
 	struct {
 		char	*host;			/* 127.0.0.1 */
 		int	 port;			/* 8082 */
+		/* a client connection silent this long is closed (a request
+		 * waiting on its backend is not silent) */
+		double	 idle_timeout_seconds;	/* 60 */
 		char	*routing_profile;	/* balanced */
 		char	*routing_mode;		/* decision, manual */
 		char	*default_backend;	/* NULL when unset */

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -536,7 +537,8 @@ mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 	    MHD_USE_IPv6 : 0), (uint16_t)port, NULL, NULL, answer, &sv,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)600,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)ceil(
+	    s->pc->proxy.idle_timeout_seconds),
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (d == NULL) {

@@ -182,6 +182,9 @@ mr_proxycfg_describe(const struct mr_proxy_config *cfg, struct mr_buf *b)
 	mr_buf_addstr(b, "  listen: ");
 	text(b, cfg->proxy.host);
 	mr_buf_printf(b, ":%d\n", cfg->proxy.port);
+	if (cfg->proxy.idle_timeout_seconds != 60)
+		num(b, 2, "idle_timeout_seconds",
+		    cfg->proxy.idle_timeout_seconds);
 	line(b, 2, "routing_profile", cfg->proxy.routing_profile);
 	line(b, 2, "routing_mode", cfg->proxy.routing_mode);
 	opt(b, 2, "default_backend", cfg->proxy.default_backend);

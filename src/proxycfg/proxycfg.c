@@ -33,7 +33,8 @@ static const char *const top_keys[] = {
 static const char *const proxy_keys[] = {
 	"host", "port", "routing_profile", "routing_mode", "default_backend",
 	"default_model", "respect_client_model", "unknown_model_behavior",
-	"safety_gate_mode", "api_key", "api_key_env", "model_ids", NULL
+	"safety_gate_mode", "api_key", "api_key_env", "model_ids",
+	"idle_timeout_seconds", NULL
 };
 static const char *const backend_keys[] = {
 	"base_url", "model", "api_key", "api_key_env", "timeout_seconds",
@@ -610,6 +611,9 @@ load_proxy(struct ctx *c, const struct yv *anchor, const struct yv *m)
 	if (port > 65535)
 		return fail(c, yv_get(m, "port"), "port must be at most 65535");
 	cfg->proxy.port = (int)port;
+	if (positive(c, m, "idle_timeout_seconds",
+	    &cfg->proxy.idle_timeout_seconds) < 0)
+		return -1;
 	if (choice(c, m, anchor, "routing_profile", "balanced", profiles,
 	    "routing profile", &cfg->proxy.routing_profile) < 0)
 		return -1;
@@ -1201,6 +1205,7 @@ config_new(const char *name)
 	cfg->path = mr_xstrdup(name);
 	cfg->proxy.host = mr_xstrdup("127.0.0.1");
 	cfg->proxy.port = 8082;
+	cfg->proxy.idle_timeout_seconds = 60;
 	cfg->proxy.routing_profile = mr_xstrdup("balanced");
 	cfg->proxy.routing_mode = mr_xstrdup("decision");
 	cfg->proxy.unknown_model_behavior = mr_xstrdup("fallback_to_default");

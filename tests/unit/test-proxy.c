@@ -12,8 +12,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/time.h>
 
 #include <curl/curl.h>
 
@@ -671,6 +673,61 @@ test_each_backend_once(void **state)
 	stop_proxy();
 }
 
+/* A client that goes silent is dropped; one waiting on its backend is not. */
+static void
+test_idle_timeout(void **state)
+{
+	char yaml[2048], buf[256];
+	struct MHD_Daemon *hang;
+	struct sockaddr_in sa;
+	unsigned hport;
+	struct reply r;
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	assert_non_null(hang = fake_start(F_HANG, &hport));
+	snprintf(yaml, sizeof(yaml),
+	    "proxy:\n  idle_timeout_seconds: 1\n"
+	    "backends:\n"
+	    "  fast:\n    base_url: http://127.0.0.1:%u/v1\n    model: f\n"
+	    "    timeout_seconds: 2\n    max_retries: 0\n"
+	    "  balanced:\n    base_url: http://127.0.0.1:%u/v1\n    model: b\n"
+	    "  reasoning:\n    base_url: http://127.0.0.1:%u/v1\n    model: r\n"
+	    "  code:\n    base_url: http://127.0.0.1:%u/v1\n    model: c\n"
+	    ENGINES, hport, ports[F_LLAMACPP], ports[F_LLAMACPP],
+	    ports[F_LLAMACPP]);
+	start_proxy(yaml);
+	/* waiting 2 s on its backend, past the 1 s idle limit: answered */
+	post("/v1/chat/completions", "{\"model\":\"f\",\"messages\":[{\"role\":"
+	    "\"user\",\"content\":\"hi\"}]}", NULL, &r);
+	assert_int_equal(r.status, 502);
+	assert_non_null(strstr(r.body.buf, "fast:"));
+	reply_release(&r);
+	/* half a request, then silence: closed */
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)proxy_port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_true(write(fd, "POST /v1/chat/completions HTTP/1.1\r\n", 36) ==
+	    36);
+	{
+		struct timeval tv = { 5, 0 };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
+	n = read(fd, buf, sizeof(buf));
+	/* closed (or reset) by the proxy, before our own 5 s wait ends */
+	assert_true(n == 0 || (n < 0 && errno == ECONNRESET));
+	close(fd);
+	stop_proxy();
+	fake_stopping = 1;
+	MHD_stop_daemon(hang);
+	fake_stopping = 0;
+}
+
 static int
 setup(void **state)
 {
@@ -712,6 +769,7 @@ main(void)
 		cmocka_unit_test(test_breaker_recovers_on_probe),
 		cmocka_unit_test(test_retries_and_timeouts),
 		cmocka_unit_test(test_each_backend_once),
+		cmocka_unit_test(test_idle_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
