@@ -621,7 +621,7 @@ try_stream(struct MHD_Connection *c, struct server *sv, struct state *s,
 			return FAILED;
 		}
 	} else {
-		uncool(sv, b->name);
+		uncool(sv, b->name, false);
 	}
 	pthread_mutex_lock(&r->mu);
 	r->is_sse = status < 300 && (r->meta.ctype[0] == '\0' ||
@@ -735,7 +735,7 @@ try_plain(struct MHD_Connection *c, struct server *sv, struct outcome *oc,
 			return FAILED;
 		}
 	} else {
-		uncool(sv, b->name);
+		uncool(sv, b->name, false);
 	}
 	oc->b = b;
 	oc->status = (int)status;

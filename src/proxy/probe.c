@@ -83,7 +83,7 @@ health_backends(struct MHD_Connection *c, struct server *sv,
 			    g[i].error : g[i].status >= 500 ? "server error" :
 			    "no answer");
 		if (up(&g[i]))
-			uncool(sv, bs[i]->name);
+			uncool(sv, bs[i]->name, true);
 		cJSON_AddBoolToObject(e, "cooling_down", cooling(sv,
 		    bs[i]->name));
 		all = all && up(&g[i]);
@@ -145,7 +145,7 @@ prober_main(void *arg)
 			probe_all(s, g, n, bs, urls);
 			for (i = 0; i < n; i++) {
 				if (up(&g[i]))
-					uncool(sv, bs[i]->name);
+					uncool(sv, bs[i]->name, true);
 				mr_http_get_release(&g[i]);
 				free(urls[i]);
 			}

@@ -72,9 +72,11 @@ struct server {
 struct state *state_get(struct server *sv);
 void	 state_put(struct state *s);
 bool	 cooling(struct server *sv, const char *name);
-/* A failure: DOWN waits for a probe, else SECONDS (a 429's wait). */
+/* A failure: DOWN waits for a probe; else it is a 429's wait of
+ * SECONDS. */
 void	 cool(struct server *sv, const char *name, long seconds, bool down);
-void	 uncool(struct server *sv, const char *name);
+/* A success: a request's clears both; a probe's only DOWN. */
+void	 uncool(struct server *sv, const char *name, bool probe);
 MHD_RESULT send_body(struct MHD_Connection *c, unsigned status,
 	    const char *ctype, const char *body, size_t len,
 	    const struct mr_strlist *headers);

@@ -140,7 +140,8 @@ cool(struct server *sv, const char *name, long seconds, bool down)
 		sv->cool[i].name = mr_xstrdup(name);
 		sv->ncool++;
 	}
-	sv->cool[i].until = time(NULL) + seconds;
+	/* down: until a probe sees it up, however long that takes */
+	sv->cool[i].until = down ? 0 : time(NULL) + seconds;
 	sv->cool[i].down = down;
 	pthread_mutex_unlock(&sv->mu);
 	if (down) {		/* the prober has work */
@@ -151,14 +152,17 @@ cool(struct server *sv, const char *name, long seconds, bool down)
 }
 
 void
-uncool(struct server *sv, const char *name)
+uncool(struct server *sv, const char *name, bool probe)
 {
 	size_t i;
 
 	pthread_mutex_lock(&sv->mu);
 	for (i = 0; i < sv->ncool; i++)
 		if (strcmp(sv->cool[i].name, name) == 0) {
-			sv->cool[i].until = 0;
+			/* a probe says it is up, not that it stopped asking
+			 * for a pause (429) */
+			if (!probe)
+				sv->cool[i].until = 0;
 			sv->cool[i].down = false;
 		}
 	pthread_mutex_unlock(&sv->mu);

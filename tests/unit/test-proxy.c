@@ -655,6 +655,10 @@ test_each_backend_once(void **state)
 	    "\"role\":\"user\",\"content\":\"hi\"}]}", NULL, &r);
 	assert_int_equal(r.status, 429);
 	reply_release(&r);
+	/* a probe that finds it up does not end the pause it asked for */
+	get("/health/backends", &r);
+	reply_release(&r);
+	assert_true(wait_cooling("busy", true));
 	/* fast fails and cools too; busy, cooling, is the last resort and
 	 * its own 429 is the answer; fast is not tried a third time */
 	post("/v1/chat/completions", chat_hi, NULL, &r);
