@@ -65,6 +65,8 @@ void	 mr_telemetry_set_router(struct mr_telemetry *t,
  */
 void	 mr_telemetry_record(struct mr_telemetry *t,
 	    const struct mr_tel_event *e);
+/* Events lost because the disk could not keep up (queue full). */
+size_t	 mr_telemetry_dropped(struct mr_telemetry *t);
 /* Writes what is queued, stops the writer, frees. */
 void	 mr_telemetry_close(struct mr_telemetry *t);
 enum mr_capture mr_capture_from_name(const char *s);

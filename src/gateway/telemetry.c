@@ -263,6 +263,19 @@ diagnostics(const struct mr_telemetry *t, const char *prompt, cJSON *o)
 	mr_decision_release(&d);
 }
 
+size_t
+mr_telemetry_dropped(struct mr_telemetry *t)
+{
+	size_t n;
+
+	if (t == NULL)
+		return 0;
+	pthread_mutex_lock(&t->mu);
+	n = t->dropped;
+	pthread_mutex_unlock(&t->mu);
+	return n;
+}
+
 static char *
 dup_or_null(const char *s)
 {

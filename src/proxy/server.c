@@ -328,6 +328,10 @@ metrics(struct MHD_Connection *c, struct server *sv, const struct state *s)
 	    "gauge\n");
 	mr_buf_printf(&b, "model_router_in_flight_requests %ld\n",
 	    (long)atomic_load(&sv->in_flight));
+	mr_buf_printf(&b, "# HELP model_router_events_dropped Routing events "
+	    "lost because the log's disk could not keep up (this config).\n"
+	    "# TYPE model_router_events_dropped gauge\n"
+	    "model_router_events_dropped %zu\n", mr_telemetry_dropped(s->tel));
 	mr_buf_addstr(&b, "# HELP model_router_backend_up Whether a backend "
 	    "is used (1) or skipped after failures (0).\n"
 	    "# TYPE model_router_backend_up gauge\n");

@@ -433,6 +433,7 @@ test_telemetry_and_metrics(void **state)
 	assert_non_null(strstr(r.body.buf, "le=\"+Inf\"} "));
 	assert_true(metric(r.body.buf,
 	    "model_router_backend_up{backend=\"code\"}") == 1);
+	assert_true(metric(r.body.buf, "model_router_events_dropped") == 0);
 	reply_release(&r);
 	stop_proxy();	/* the writer empties its queue */
 
