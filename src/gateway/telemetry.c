@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -38,6 +39,10 @@ struct mr_telemetry {
 	long long	 max_bytes;
 	long long	 backups;
 	enum mr_capture	 capture;
+	/* a lock file beside the log: one writer at a time rotates and
+	 * appends, and one process makes the salt (a reload, or a second
+	 * proxy, writes to the same file) */
+	int		 lockfd;
 	const struct mr_router *router;	/* NULL: no diagnostics */
 	char		*profile;	/* NULL: balanced */
 	unsigned char	 salt[32];
@@ -69,6 +74,7 @@ salt_load(struct mr_telemetry *t, struct mr_error *err)
 	int rc = -1;
 
 	p = mr_xasprintf("%s/.telemetry-salt", dirname(dir));
+	flock(t->lockfd, LOCK_EX);
 	if (mr_read_file(p, 64, &b) == 0 && b.len == sizeof(t->salt)) {
 		memcpy(t->salt, b.buf, sizeof(t->salt));
 		rc = 0;
@@ -78,6 +84,7 @@ salt_load(struct mr_telemetry *t, struct mr_error *err)
 	} else if (err != NULL && err->msg == NULL) {
 		mr_error_set(err, p, 0, 0, "cannot make a salt");
 	}
+	flock(t->lockfd, LOCK_UN);
 	mr_buf_release(&b);
 	free(p);
 	free(dir);
@@ -155,6 +162,7 @@ writer(void *arg)
 			batch = it->next;
 			line = format(t, &it->e, &it->when);
 			item_free(it);
+			flock(t->lockfd, LOCK_EX);
 			rotate(t);
 			/* a write error loses the event, never the request */
 			fd = open(t->path, O_WRONLY | O_CREAT | O_APPEND |
@@ -163,6 +171,7 @@ writer(void *arg)
 				(void)!write(fd, line, strlen(line));
 				close(fd);
 			}
+			flock(t->lockfd, LOCK_UN);
 			free(line);
 		}
 	}
@@ -173,24 +182,37 @@ mr_telemetry_open(const char *path, long long max_bytes, long long backups,
     enum mr_capture capture, struct mr_error *err)
 {
 	struct mr_telemetry *t = mr_xcalloc(1, sizeof(*t));
-	char *dir = mr_xstrdup(path);
+	char *dir = mr_xstrdup(path), *lock, *folder;
 
 	t->path = mr_xstrdup(path);
 	t->max_bytes = max_bytes;
 	t->backups = backups;
 	t->capture = capture;
 	t->tail = &t->head;
-	if (mr_mkdirs(dirname(dir), 0700, err) < 0 || salt_load(t, err) < 0) {
+	t->lockfd = -1;
+	folder = dirname(dir);	/* (may modify DIR: called once) */
+	lock = mr_xasprintf("%s/.telemetry.lock", folder);
+	if (mr_mkdirs(folder, 0700, err) < 0 ||
+	    (t->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
+	    salt_load(t, err) < 0) {
+		if (t->lockfd < 0 && err != NULL && err->msg == NULL)
+			mr_error_set(err, lock, 0, 0, "cannot open: %s",
+			    strerror(errno));
+		if (t->lockfd >= 0)
+			close(t->lockfd);
+		free(lock);
 		free(dir);
 		free(t->path);
 		free(t);
 		return NULL;
 	}
+	free(lock);
 	free(dir);
 	pthread_mutex_init(&t->mu, NULL);
 	pthread_cond_init(&t->cv, NULL);
 	if (pthread_create(&t->tid, NULL, writer, t) != 0) {
 		mr_error_set(err, path, 0, 0, "cannot start the log writer");
+		close(t->lockfd);
 		pthread_mutex_destroy(&t->mu);
 		pthread_cond_destroy(&t->cv);
 		free(t->path);
@@ -212,6 +234,7 @@ mr_telemetry_close(struct mr_telemetry *t)
 	pthread_join(t->tid, NULL);
 	pthread_mutex_destroy(&t->mu);
 	pthread_cond_destroy(&t->cv);
+	close(t->lockfd);
 	free(t->profile);
 	free(t->path);
 	free(t);

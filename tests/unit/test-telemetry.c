@@ -169,6 +169,49 @@ test_unwritable(void **state)
 	free(f);
 }
 
+/* Two writers on one file (a reload, a second proxy): rotation and
+ * appends take turns, so no line is lost or torn. */
+static void
+test_two_writers(void **state)
+{
+	char *log = mr_xasprintf("%s/two/ev.jsonl", root), *p;
+	struct mr_tel_event e = event("two writers");
+	struct mr_telemetry *a, *b;
+	struct mr_buf text = MR_BUF_INIT;
+	size_t lines = 0, i, k;
+	int n;
+
+	(void)state;
+	assert_non_null(a = mr_telemetry_open(log, 3000, 1000,
+	    MR_CAPTURE_PREVIEW, NULL));
+	assert_non_null(b = mr_telemetry_open(log, 3000, 1000,
+	    MR_CAPTURE_PREVIEW, NULL));
+	for (n = 0; n < 300; n++) {
+		mr_telemetry_record(a, &e);
+		mr_telemetry_record(b, &e);
+	}
+	mr_telemetry_close(a);
+	mr_telemetry_close(b);
+	for (k = 0; k <= 1000; k++) {
+		p = k == 0 ? mr_xstrdup(log) : mr_xasprintf("%s.%zu", log, k);
+		mr_buf_reset(&text);
+		if (mr_read_file(p, 1 << 20, &text) == 0) {
+			for (i = 0; i < text.len; i++)
+				if (text.buf[i] == '\n') {
+					lines++;
+					/* every line starts as an event does */
+					assert_true(i + 1 == text.len ||
+					    text.buf[i + 1] == '{');
+				}
+			assert_true(text.len == 0 || text.buf[0] == '{');
+		}
+		free(p);
+	}
+	assert_int_equal(lines, 600);
+	mr_buf_release(&text);
+	free(log);
+}
+
 static int
 setup(void **state)
 {
@@ -190,6 +233,7 @@ main(void)
 		cmocka_unit_test(test_lines_modes_salt),
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_unwritable),
+		cmocka_unit_test(test_two_writers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
