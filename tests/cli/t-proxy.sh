@@ -98,6 +98,8 @@ expect_grep "removed a stale pid file (pid 999999 is gone)" \
 expect_rc 0 "and runs" "$MRA" proxy status
 expect_rc 0 "stopped again" "$MRA" proxy stop
 
+# beyond loopback without a key: refused before anything listens
+check proxy-no-key-beyond-loopback "$MRA" proxy run --host 0.0.0.0 --port 0
 check proxy-logs-bad-option "$MRA" proxy logs -n 3 --bogus
 expect_rc 2 "logs: -n wants a count" "$MRA" proxy logs -n x
 
