@@ -497,7 +497,13 @@ relay_read(void *arg, uint64_t pos, char *buf, size_t max)
 	while (r->off == r->out.len && !r->finished) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += 1;
-		pthread_cond_timedwait(&r->cv, &r->mu, &ts);
+		if (pthread_cond_timedwait(&r->cv, &r->mu, &ts) == ETIMEDOUT &&
+		    client_gone(r->meta.client_fd)) {
+			/* a silent upstream, and nobody left to wait for it:
+			 * MHD closes, relay_done() stops the upstream */
+			pthread_mutex_unlock(&r->mu);
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
 	}
 	if (r->off < r->out.len) {
 		n = r->out.len - r->off < max ? r->out.len - r->off : max;

@@ -28,16 +28,17 @@
 
 enum fake { F_LMSTUDIO, F_OLLAMA, F_LLAMACPP, F_LOADING, F_VLLM, F_HTML,
 	F_HANG, F_SLOW, F_NOTFOUND, F_OLLAMA4K, F_BROKEN, F_NOTOOLS, F_ERR500,
-	F_RATE429, F_GARBAGE, F_COUNT };
+	F_RATE429, F_GARBAGE, F_STALL, F_COUNT };
 
 static const char *const fake_names[F_COUNT] = {
 	"lmstudio", "ollama", "llamacpp", "loading", "vllm", "html", "hang",
 	"slow", "notfound", "ollama4k", "broken", "notools", "err500",
-	"rate429", "garbage"
+	"rate429", "garbage", "stall"
 };
 static const enum fake fake_kinds[F_COUNT] = { F_LMSTUDIO, F_OLLAMA,
 	F_LLAMACPP, F_LOADING, F_VLLM, F_HTML, F_HANG, F_SLOW, F_NOTFOUND,
-	F_OLLAMA4K, F_BROKEN, F_NOTOOLS, F_ERR500, F_RATE429, F_GARBAGE };
+	F_OLLAMA4K, F_BROKEN, F_NOTOOLS, F_ERR500, F_RATE429, F_GARBAGE,
+	F_STALL };
 
 /* Chat completions as llama-server answers them (a tool call, or a stream
  * with usage and [DONE]); BROKEN streams stop half-way, NOTOOLS answers a
@@ -193,6 +194,7 @@ fake_reply(enum fake kind, const char *method, const char *url,
 		return "{\"error\":{\"message\":\"slow down\"}}";
 	case F_GARBAGE:
 		return "\x01\x02 not json at all";
+	case F_STALL:		/* answered by fake_stall() */
 	case F_HANG:
 	case F_COUNT:
 		break;
@@ -202,6 +204,23 @@ fake_reply(enum fake kind, const char *method, const char *url,
 		usleep(20000);
 	*status = 500;
 	return "late";
+}
+
+static ssize_t
+fake_stall(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	static const char first[] = "data: {\"choices\":[{\"index\":0,"
+	    "\"delta\":{\"content\":\"Hm\"}}]}\n\n";
+	int i;
+
+	(void)cls;
+	if (pos == 0 && max >= sizeof(first) - 1) {
+		memcpy(buf, first, sizeof(first) - 1);
+		return (ssize_t)(sizeof(first) - 1);
+	}
+	for (i = 0; i < 1500 && !fake_stopping; i++)
+		usleep(20000);
+	return MHD_CONTENT_READER_END_OF_STREAM;
 }
 
 static FAKE_RESULT
@@ -234,6 +253,15 @@ fake_answer(void *cls, struct MHD_Connection *c, const char *url,
 			*upload_len = 0;
 			return MHD_YES;
 		}
+	}
+	if (*kind == F_STALL) {
+		/* one event of a stream, then silence until fake_stop() */
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024,
+		    fake_stall, NULL, NULL);
+		MHD_add_response_header(r, "Content-Type", "text/event-stream");
+		rc = MHD_queue_response(c, 200, r);
+		MHD_destroy_response(r);
+		return rc;
 	}
 	body = fake_reply(*kind, method, url, p != NULL ? p->body : "",
 	    &status);

@@ -733,6 +733,59 @@ test_idle_timeout(void **state)
 	fake_stopping = 0;
 }
 
+static size_t
+first_chunk_then_leave(char *d, size_t s, size_t n, void *arg)
+{
+	(void)d;
+	(void)arg;
+	return s * n > 0 ? 0 : 0;	/* got a byte: hang up */
+}
+
+/* A client that leaves a stream whose upstream has gone silent: the
+ * proxy notices within a couple of seconds and stops the upstream. */
+static void
+test_stream_client_leaves(void **state)
+{
+	char yaml[2048], url[128];
+	struct reply r;
+	CURL *e;
+	int i;
+
+	(void)state;
+	snprintf(yaml, sizeof(yaml),
+	    "backends:\n"
+	    "  fast:\n    base_url: http://127.0.0.1:%u/v1\n    model: f\n"
+	    "  balanced:\n    base_url: http://127.0.0.1:%u/v1\n    model: b\n"
+	    "  reasoning:\n    base_url: http://127.0.0.1:%u/v1\n    model: r\n"
+	    "  code:\n    base_url: http://127.0.0.1:%u/v1\n    model: c\n"
+	    ENGINES, ports[F_STALL], ports[F_LLAMACPP], ports[F_LLAMACPP],
+	    ports[F_LLAMACPP]);
+	start_proxy(yaml);
+	e = curl_easy_init();
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/chat/completions",
+	    proxy_port);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, "{\"model\":\"f\",\"stream\":"
+	    "true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, first_chunk_then_leave);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, 10L);
+	assert_int_equal(curl_easy_perform(e), CURLE_WRITE_ERROR);
+	curl_easy_cleanup(e);
+	/* the stream's end is counted once the proxy has let go of it */
+	for (i = 0; i < 80; i++) {
+		get("/metrics", &r);
+		if (metric(r.body.buf, "model_router_in_flight_requests") == 0 &&
+		    metric(r.body.buf, "model_router_requests_total{api="
+		    "\"chat\",code=\"200\"}") == 1)
+			break;
+		reply_release(&r);
+		usleep(50000);
+	}
+	assert_true(i < 80);
+	reply_release(&r);
+	stop_proxy();
+}
+
 static int
 setup(void **state)
 {
@@ -775,6 +828,7 @@ main(void)
 		cmocka_unit_test(test_retries_and_timeouts),
 		cmocka_unit_test(test_each_backend_once),
 		cmocka_unit_test(test_idle_timeout),
+		cmocka_unit_test(test_stream_client_leaves),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
