@@ -157,6 +157,11 @@ static const struct kind kinds[] = {
 	{ "/metrics", NULL, false, 0 },
 	{ "/v1/chat/completions", "{\"model\":\"slow\",\"messages\":[{"
 	    "\"role\":\"user\",\"content\":\"hi\"}]}", false, 10 },
+	/* a stream that goes silent after its first event; the client
+	 * gives up */
+	{ "/v1/chat/completions", "{\"model\":\"stall\",\"stream\":true,"
+	    "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", true,
+	    30 },
 };
 
 static void
@@ -332,8 +337,8 @@ test_soak(void **state)
 	 * process of its own, so it cannot starve the others of descriptors */
 	static const char *const fakes[] = { "llamacpp", "err500", "rate429",
 		"garbage", "broken", "slow" };
-	static const char *const hangs[] = { "hang" };
-	unsigned port[MR_NELEM(fakes) + 1];
+	static const char *const hangs[] = { "hang", "stall" };
+	unsigned port[MR_NELEM(fakes) + MR_NELEM(hangs)];
 	const char *env = getenv("SOAK_N");
 	long n = env ? strtol(env, NULL, 10) : 3000, fds0, fds1;
 	size_t heap0, heap1;
@@ -344,7 +349,8 @@ test_soak(void **state)
 
 	(void)state;
 	fpid = start_fakes(fakes, MR_NELEM(fakes), port, &ctl);
-	hpid = start_fakes(hangs, 1, &port[MR_NELEM(fakes)], &hctl);
+	hpid = start_fakes(hangs, MR_NELEM(hangs), &port[MR_NELEM(fakes)],
+	    &hctl);
 	mr_buf_printf(&y,
 	    "backends:\n"
 	    "  fast:\n    base_url: http://127.0.0.1:%u/v1\n    model: f\n"
@@ -362,13 +368,14 @@ test_soak(void **state)
 	    "  hang:\n    base_url: http://127.0.0.1:%u/v1\n    model: hang\n"
 	    "    first_byte_timeout_seconds: 0.05\n"
 	    "  slow:\n    base_url: http://127.0.0.1:%u/v1\n    model: slow\n"
+	    "  stall:\n    base_url: http://127.0.0.1:%u/v1\n    model: stall\n"
 	    "engine_backends:\n  fast_local: fast\n  balanced_local: ok\n"
 	    "  reasoning_local: ok\n  code_agent: ok\n  web_research: ok\n"
 	    "  multimodal_vision: ok\n  image_generation: ok\n"
 	    "fallback_backends:\n  fast: [e500]\n  e500: [busy]\n"
 	    "  busy: [ok]\n",
 	    port[1], port[1], port[2], port[0], port[3], port[4],
-	    fake_closed_port(), port[6], port[5]);
+	    fake_closed_port(), port[6], port[5], port[7]);
 	config = mr_xasprintf("%s/routing_proxy.yaml", root);
 	assert_int_equal(mr_write_atomic(config, y.buf, y.len, 0600, NULL), 0);
 	mr_buf_release(&y);
@@ -381,11 +388,11 @@ test_soak(void **state)
 
 	/* warm up: connection pools, metrics series, cooldowns */
 	run_clients(n / 10 > 500 ? 500 : n / 10);
-	usleep(200000);
+	usleep(2500000);	/* streams given up are let go within ~1 s */
 	fds0 = open_fds();
 	heap0 = live_heap();
 	run_clients(n);
-	usleep(500000);		/* streams and threads wind down */
+	usleep(2500000);	/* streams and threads wind down */
 	fds1 = open_fds();
 	heap1 = live_heap();
 	fprintf(stderr, "soak: %ld requests, %ld bad; 200: %ld, 400: %ld, "
