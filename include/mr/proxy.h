@@ -14,6 +14,8 @@
 #include "mr/util.h"
 
 #define MR_PROXY_MAX_BODY (32u << 20)
+/* On stop, the requests in flight get this long to finish. */
+#define MR_PROXY_DRAIN_S 30
 
 struct mr_proxy_opts {
 	const char	*config_path;	/* routing_proxy.yaml */
@@ -21,7 +23,8 @@ struct mr_proxy_opts {
 	int		 port;		/* 0: the config's; -1: any free */
 	bool		 insecure_no_auth;	/* allow non-loopback, no key */
 	size_t		 max_body;	/* 0: MR_PROXY_MAX_BODY */
-	/* set by the caller's signal handlers */
+	/* set by the caller's signal handlers: *STOP counts the stop
+	 * signals (a second one ends the drain) */
 	volatile sig_atomic_t *stop;
 	volatile sig_atomic_t *reload;
 	/* told once listening: the port actually bound (tests bind 0) */
@@ -32,8 +35,10 @@ struct mr_proxy_opts {
 };
 
 /*
- * Serves until *STOP; on *RELOAD reads the config again and keeps the old
- * one when the new one does not load.  0, or -1 with ERR (bad config,
+ * Serves until *STOP; then takes no new connection and lets the requests
+ * in flight finish (MR_PROXY_DRAIN_S at most, or until *STOP reaches 2).
+ * On *RELOAD reads the config again and keeps the old one when the new
+ * one does not load.  0, or -1 with ERR (bad config,
  * port taken, a non-loopback address without a key).
  */
 int	 mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err);

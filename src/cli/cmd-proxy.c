@@ -41,7 +41,8 @@ static void
 on_stop(int sig)
 {
 	(void)sig;
-	stop = 1;
+	if (stop < 2)
+		stop++;		/* a second signal ends the drain */
 }
 
 static void
@@ -343,8 +344,9 @@ const struct mr_cmd mr_cmd_proxy_run = {
 	    "[--insecure-no-auth]",
 	.help = SERVE_HELP
 	    "\nAlso runs as 'model-router-proxy [options]'. SIGTERM stops it\n"
-	    "after the requests in flight; SIGHUP reloads the config (a bad\n"
-	    "one is refused and the old one kept).\n",
+	    "after the requests in flight (30 s at most; a second signal\n"
+	    "stops it at once); SIGHUP reloads the config (a bad one is\n"
+	    "refused and the old one kept).\n",
 	.options = options,
 	.shortopts = ":h",
 	.run = run,

@@ -505,6 +505,8 @@ mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 	const char *host;
 	char ps[16];
 	int port, rc = -1;
+	MHD_socket lfd;
+	double deadline;
 	bool prober = false;
 	size_t i;
 
@@ -540,7 +542,7 @@ mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 	}
 	/* poll(2), not select(2): no descriptor limit of 1024 */
 	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
-	    MHD_USE_TURBO | MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_INTERNAL_POLLING_THREAD |
 	    (ai->ai_family == AF_INET6 ?
 	    MHD_USE_IPv6 : 0), (uint16_t)port, NULL, NULL, answer, &sv,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
@@ -565,7 +567,19 @@ mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 			reload(&sv, o);
 		}
 	}
-	/* in-flight requests finish: the daemon waits for its threads */
+	/*
+	 * Drain: no new connection is taken, the requests in flight (streams
+	 * included) finish, for MR_PROXY_DRAIN_S at most or until a second
+	 * signal; then the rest is closed.
+	 */
+	if ((lfd = MHD_quiesce_daemon(d)) != MHD_INVALID_SOCKET)
+		close(lfd);
+	deadline = mono_now() + MR_PROXY_DRAIN_S;
+	while (atomic_load(&sv.in_flight) > 0 && mono_now() < deadline &&
+	    (o->stop == NULL || *o->stop < 2))
+		usleep(20000);
+	if (atomic_load(&sv.in_flight) > 0 && o->log != NULL)
+		o->log(o->ctx, "stopping with requests still in flight");
 	MHD_stop_daemon(d);
 	rc = 0;
 out:

@@ -786,6 +786,59 @@ test_stream_client_leaves(void **state)
 	stop_proxy();
 }
 
+static void *
+slow_post(void *arg)
+{
+	post("/v1/chat/completions", "{\"model\":\"f\",\"messages\":[{\"role\":"
+	    "\"user\",\"content\":\"hi\"}]}", NULL, arg);
+	return NULL;
+}
+
+/* Stopping lets the request in flight finish (the slow upstream takes
+ * 0.3 s), and takes no new one. */
+static void
+test_drain_on_stop(void **state)
+{
+	char yaml[2048], url[128];
+	struct reply r;
+	pthread_t t;
+	CURL *e;
+
+	(void)state;
+	snprintf(yaml, sizeof(yaml),
+	    "backends:\n"
+	    "  fast:\n    base_url: http://127.0.0.1:%u/v1\n    model: f\n"
+	    "  balanced:\n    base_url: http://127.0.0.1:%u/v1\n    model: b\n"
+	    "  reasoning:\n    base_url: http://127.0.0.1:%u/v1\n    model: r\n"
+	    "  code:\n    base_url: http://127.0.0.1:%u/v1\n    model: c\n"
+	    ENGINES, ports[F_SLOW], ports[F_LLAMACPP], ports[F_LLAMACPP],
+	    ports[F_LLAMACPP]);
+	start_proxy(yaml);
+	assert_int_equal(pthread_create(&t, NULL, slow_post, &r), 0);
+	usleep(100000);
+	stop_flag = 1;
+	usleep(100000);
+	/* no new connection once stopping */
+	e = curl_easy_init();
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/health", proxy_port);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, 2L);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+	{
+		struct mr_buf sink = MR_BUF_INIT;
+
+		curl_easy_setopt(e, CURLOPT_WRITEDATA, &sink);
+		assert_int_not_equal(curl_easy_perform(e), CURLE_OK);
+		mr_buf_release(&sink);
+	}
+	curl_easy_cleanup(e);
+	pthread_join(t, NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.buf, "chat.completion"));
+	reply_release(&r);
+	stop_proxy();
+}
+
 static int
 setup(void **state)
 {
@@ -829,6 +882,7 @@ main(void)
 		cmocka_unit_test(test_each_backend_once),
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_stream_client_leaves),
+		cmocka_unit_test(test_drain_on_stop),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
