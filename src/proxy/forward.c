@@ -18,6 +18,9 @@
 
 #include "proxy-int.h"
 
+/* How often a waiting request looks whether its client is still there. */
+#define CLIENT_CHECK_S	0.1
+
 static const char *const api_names[] = {
 	"chat", "responses", "completions", "embeddings"
 };
@@ -158,7 +161,12 @@ mr_proxy_share_init(struct server *sv)
 	curl_share_setopt(sv->share, CURLSHOPT_LOCKFUNC, share_lock);
 	curl_share_setopt(sv->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
 	curl_share_setopt(sv->share, CURLSHOPT_USERDATA, sv);
-	curl_share_setopt(sv->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+	/*
+	 * DNS only.  libcurl cannot share a connection cache between threads
+	 * that transfer at the same time (its known bug, curl/curl#4915): it
+	 * corrupted the heap here, rarely.  A client connection's thread
+	 * keeps its upstream connections in its own handle instead.
+	 */
 	curl_share_setopt(sv->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 }
 
@@ -173,6 +181,7 @@ struct meta {
 	/* for the progress check */
 	int		 client_fd;
 	double		 start;
+	double		 checked;	/* when the client was last looked at */
 	double		 fbt;		/* first-byte timeout, 0 none */
 };
 
@@ -215,14 +224,20 @@ client_gone(int fd)
 static int
 check_progress(struct meta *m)
 {
-	if (m->fbt > 0 && m->first_byte == 0 && mono_now() - m->start >
-	    m->fbt) {
+	double now = mono_now();
+
+	if (m->fbt > 0 && m->first_byte == 0 && now - m->start > m->fbt) {
 		m->first_byte_late = true;
 		return 1;
 	}
-	if (client_gone(m->client_fd)) {
-		m->client_gone = true;
-		return 1;
+	/* the client's socket, at most every CLIENT_CHECK_S: a quick
+	 * answer costs no extra system call */
+	if (now - m->checked >= CLIENT_CHECK_S) {
+		m->checked = now;
+		if (client_gone(m->client_fd)) {
+			m->client_gone = true;
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -239,9 +254,12 @@ plain_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
 }
 
 /*
- * A client connection's thread keeps one easy handle for its plain
- * requests: making one costs more than the rest of a small request.
- * (Streams run on threads of their own, with handles of their own.)
+ * A client connection's thread keeps one easy handle, and with it the
+ * upstream connections it made, for the requests of that client: making
+ * a handle and a connection costs more than the rest of a small request.
+ * A stream lends the handle to its relay thread; the client's thread
+ * does nothing else meanwhile, so the handle is never used by two
+ * threads at once.
  */
 static pthread_key_t easy_key;
 static pthread_once_t easy_once = PTHREAD_ONCE_INIT;
@@ -470,7 +488,10 @@ relay_free(struct relay *r)
 		state_put(r->s);
 		atomic_fetch_sub(&r->sv->in_flight, 1);
 	}
-	curl_easy_cleanup(r->easy);
+	/* the handle goes back to the client's thread, options dropped
+	 * (the headers and body they point at are freed next) */
+	if (r->easy != NULL)
+		curl_easy_reset(r->easy);
 	curl_slist_free_all(r->hdrs);
 	pthread_mutex_destroy(&r->mu);
 	pthread_cond_destroy(&r->cv);
@@ -575,11 +596,11 @@ try_stream(struct MHD_Connection *c, struct server *sv, struct state *s,
 	mr_sse_init(&r->sse, added);
 	r->url = mr_xstrdup(url);
 	r->body = body;
-	r->meta.start = mono_now();
+	r->meta.start = r->meta.checked = mono_now();
 	r->meta.fbt = b->first_byte_timeout_seconds;
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	r->meta.client_fd = ci ? ci->connect_fd : -1;
-	r->easy = easy_for(sv, b, r->url, r->body, &r->hdrs, false);
+	r->easy = easy_for(sv, b, r->url, r->body, &r->hdrs, true);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, relay_write);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
@@ -587,9 +608,8 @@ try_stream(struct MHD_Connection *c, struct server *sv, struct state *s,
 	curl_easy_setopt(r->easy, CURLOPT_XFERINFOFUNCTION, relay_progress);
 	curl_easy_setopt(r->easy, CURLOPT_XFERINFODATA, r);
 	if (pthread_create(&r->tid, NULL, relay_main, r) != 0) {
-		r->tid = pthread_self();
-		curl_easy_cleanup(r->easy);
-		r->easy = NULL;
+		if (r->easy != NULL)
+			curl_easy_reset(r->easy);
 		*f = MR_FALLBACK_CONNECT;
 		mr_strlist_push_take(&oc->tried, mr_xasprintf("%s: cannot start "
 		    "a thread", b->name));
@@ -689,7 +709,7 @@ try_plain(struct MHD_Connection *c, struct server *sv, struct outcome *oc,
 	CURL *e;
 
 	memset(&meta, 0, sizeof(meta));
-	meta.start = mono_now();
+	meta.start = meta.checked = mono_now();
 	meta.fbt = b->first_byte_timeout_seconds;
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	meta.client_fd = ci ? ci->connect_fd : -1;
@@ -817,9 +837,13 @@ routed(struct MHD_Connection *c, struct server *sv, struct state *s,
 	oc.usage.prompt = oc.usage.completion = oc.usage.total = -1;
 	{
 		static atomic_uint counter;
-		unsigned v = (unsigned)time(NULL) * 2654435761u ^
-		    atomic_fetch_add(&counter, 1) * 40503u ^
-		    (unsigned)getpid();
+		static unsigned pid;	/* a system call saved per request */
+		unsigned v;
+
+		if (pid == 0)
+			pid = (unsigned)getpid();
+		v = (unsigned)time(NULL) * 2654435761u ^
+		    atomic_fetch_add(&counter, 1) * 40503u ^ pid;
 
 		snprintf(oc.id, sizeof(oc.id), "%08x", v);
 	}
