@@ -836,14 +836,15 @@ routed(struct MHD_Connection *c, struct server *sv, struct state *s,
 	oc.ttfb_ms = -1;
 	oc.usage.prompt = oc.usage.completion = oc.usage.total = -1;
 	{
-		static atomic_uint counter;
-		static unsigned pid;	/* a system call saved per request */
-		unsigned v;
+		static atomic_uint counter, pid;  /* a system call saved */
+		unsigned v, p = atomic_load_explicit(&pid,
+		    memory_order_relaxed);
 
-		if (pid == 0)
-			pid = (unsigned)getpid();
+		if (p == 0)
+			atomic_store_explicit(&pid, p = (unsigned)getpid(),
+			    memory_order_relaxed);
 		v = (unsigned)time(NULL) * 2654435761u ^
-		    atomic_fetch_add(&counter, 1) * 40503u ^ pid;
+		    atomic_fetch_add(&counter, 1) * 40503u ^ p;
 
 		snprintf(oc.id, sizeof(oc.id), "%08x", v);
 	}
