@@ -231,11 +231,15 @@ static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
 static uint16_t
 intern(const char *s, size_t n, bool add)
 {
-	uint32_t h = mr_lex_hash(s, n) & (MR_LEX_SLOTS - 1);
+	_Alignas(8) char pad[MR_LEX_MAXLEN];
 	struct mr_lex_word *w;
+	uint32_t h;
 
-	if (n == 0)
+	if (n == 0 || n > MR_LEX_MAXLEN)
 		return 0;
+	memset(pad, 0, sizeof(pad));
+	memcpy(pad, s, n);
+	h = mr_lex_hash(pad, n) & (MR_LEX_SLOTS - 1);
 	for (;;) {
 		if (lex.slot[h] == 0)
 			break;
@@ -244,7 +248,7 @@ intern(const char *s, size_t n, bool add)
 			return lex.slot[h];
 		h = (h + 1) & (MR_LEX_SLOTS - 1);
 	}
-	if (!add || n > MR_LEX_MAXLEN || lex.nwords + 1 >= MR_LEX_MAXWORDS)
+	if (!add || lex.nwords + 1 >= MR_LEX_MAXWORDS)
 		return 0;
 	lex.nwords++;
 	w = &lex.words[lex.nwords];
