@@ -379,11 +379,12 @@ note_failure(struct server *sv, struct outcome *oc,
 	mr_metrics_upstream_error(sv->metrics, b->name, failure_name(f));
 	if (f == MR_FALLBACK_429) {
 		/* up, but busy: skipped for as long as it asks */
-		wait = m->retry_after > 0 ? m->retry_after : COOLDOWN_S;
+		wait = m->retry_after > 0 ? m->retry_after :
+		    RETRY_AFTER_DEFAULT;
 		cool(sv, b->name, wait < RETRY_AFTER_MAX ? wait :
 		    RETRY_AFTER_MAX, false);
 	} else {
-		cool(sv, b->name, COOLDOWN_S, true);
+		cool(sv, b->name, 0, true);
 	}
 }
 
@@ -747,7 +748,7 @@ try_plain(struct MHD_Connection *c, struct server *sv, struct outcome *oc,
 		mr_strlist_push_take(&oc->tried, mr_xasprintf("%s: HTTP %ld "
 		    "with an answer that is not JSON", b->name, status));
 		mr_metrics_upstream_error(sv->metrics, b->name, "bad_answer");
-		cool(sv, b->name, COOLDOWN_S, true);
+		cool(sv, b->name, 0, true);
 		mr_buf_release(&out);
 		return FAILED;
 	}

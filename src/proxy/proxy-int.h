@@ -27,7 +27,7 @@
 #define MHD_RESULT int
 #endif
 
-#define COOLDOWN_S	10	/* the least a failing backend is skipped */
+#define RETRY_AFTER_DEFAULT 10	/* a 429 without Retry-After: this long */
 #define RETRY_AFTER_MAX	60
 #define PROBE_EVERY_MS	1000	/* how often a cooled backend is probed */
 
