@@ -13,6 +13,10 @@
 #include <math.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "core-int.h"
 #include "mr/unicode.h"
 
@@ -137,13 +141,16 @@ struct scan {
 
 static unsigned char fold_nonascii(uint32_t cp);
 
-static bool
+static inline bool
 ends_with(const struct word *w, const char *suf, size_t n)
 {
-	size_t i;
+	size_t i, at;
 
 	if (w->len < n)
 		return false;
+	at = (w->len - n) % WRING;
+	if (at + n <= WRING)		/* not wrapped: one compare */
+		return memcmp(w->ring + at, suf, n) == 0;
 	for (i = 0; i < n; i++)
 		if (w->ring[(w->len - n + i) % WRING] != suf[i])
 			return false;
@@ -224,26 +231,36 @@ static bool
 verb_suffix(const struct word *w)
 {
 	switch (last_byte(w)) {
-	case 'e': case 't': case 'g': case 'r': case 'x':
-		break;
-	default:
-		return false;
+	case 'e':
+		return ENDS(w, "write") || ENDS(w, "create");
+	case 't':
+		return ENDS(w, "implement");
+	case 'g':
+		return ENDS(w, "debug");
+	case 'r':
+		return ENDS(w, "refactor");
+	case 'x':
+		return ENDS(w, "fix");
 	}
-	return ENDS(w, "write") || ENDS(w, "create") || ENDS(w, "implement") ||
-	    ENDS(w, "debug") || ENDS(w, "refactor") || ENDS(w, "fix");
+	return false;
 }
 
 static bool
 across_suffix(const struct word *w)
 {
 	switch (last_byte(w)) {
-	case 's': case 't': case 'l': case 'y': case 'e':
-		break;
-	default:
-		return false;
+	case 's':
+		return ENDS(w, "across");
+	case 't':
+		return ENDS(w, "throughout");
+	case 'l':
+		return ENDS(w, "all");
+	case 'y':
+		return ENDS(w, "many");
+	case 'e':
+		return ENDS(w, "multiple");
 	}
-	return ENDS(w, "across") || ENDS(w, "throughout") || ENDS(w, "all") ||
-	    ENDS(w, "many") || ENDS(w, "multiple");
+	return false;
 }
 
 /* rm flags: -rf, -fr, -r, -R, --recursive, --force, ... */
@@ -534,17 +551,12 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 {
 	const struct mr_lex_word *lw;
 
-	w->id = 0;
-	w->feat = 0;
-	w->role = 0;
-	if (w->len <= MR_LEX_MAXLEN) {
-		w->id = mr_lex_lookup(sc->lex, w->ring, w->len);
-		if (w->id) {
-			lw = &sc->lex->words[w->id];
-			w->feat = lw->feat;
-			w->role = lw->role;
-		}
-	}
+	/* words[0], "not a known word", is all zeros */
+	w->id = w->len <= MR_LEX_MAXLEN ?
+	    mr_lex_lookup(sc->lex, w->ring, w->len) : 0;
+	lw = &sc->lex->words[w->id];
+	w->feat = lw->feat;
+	w->role = lw->role;
 	if (w->role == 0 && quiet(sc)) {
 		/* No rule waits for this word and it starts none. */
 		if (sc->lead == 0)
@@ -552,7 +564,7 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 		else if (sc->lead > 0)
 			topic_word(sc, w, sp);
 		sc->feat |= w->feat;
-		if (w->id && sc->lex->words[w->id].phrases)
+		if (lw->phrases)
 			check_phrases(sc, w, sp);
 		sc->book = 0;
 		sc->code_verb2 = false;
@@ -657,6 +669,34 @@ swar_word(uint64_t x, uint64_t *upper)
 }
 #endif
 
+#ifdef __SSE2__
+/*
+ * Sixteen bytes at a time where SSE2 is there (every x86-64): which bytes
+ * are ASCII word characters (a bit each), and the bytes with A-Z folded.
+ * Signed compares only: a byte B is in [LO, LO + N) when B + 0x80 - LO,
+ * read as signed, is below N - 128.
+ */
+#define IN_RANGE(x, lo, n) _mm_cmplt_epi8(_mm_add_epi8((x), \
+	_mm_set1_epi8((char)(0x80 - (lo)))), _mm_set1_epi8((char)((n) - 128)))
+
+/* 16 bytes of ones then 16 of zeros: keep_first + 16 - K keeps K bytes */
+static const unsigned char keep_first[32] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+
+static inline unsigned
+sse_word(__m128i x, __m128i *folded)
+{
+	__m128i alpha = IN_RANGE(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 26);
+	__m128i word = _mm_or_si128(_mm_or_si128(alpha, IN_RANGE(x, '0', 10)),
+	    _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+
+	*folded = _mm_or_si128(x, _mm_and_si128(alpha, _mm_set1_epi8(0x20)));
+	return (unsigned)_mm_movemask_epi8(word);
+}
+#endif
+
 /*
  * Consumes the run of ASCII word characters at S[*I] (the first one is
  * known to be one) into W.
@@ -666,6 +706,24 @@ word_run(struct word *w, const unsigned char *s, size_t len, size_t *ip)
 {
 	size_t i = *ip;
 	unsigned char fb;
+#ifdef __SSE2__
+	__m128i v, folded;
+	unsigned run16;
+
+	while (i + 16 <= len && w->len + 16 <= WRING) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		run16 = (unsigned)__builtin_ctz(~sse_word(v, &folded));
+		folded = _mm_and_si128(folded, _mm_loadu_si128(
+		    (const __m128i *)(const void *)(keep_first + 16 - run16)));
+		_mm_storeu_si128((__m128i *)(void *)(w->ring + w->len), folded);
+		w->len += run16;
+		i += run16;
+		if (run16 < 16) {
+			*ip = i;
+			return;
+		}
+	}
+#endif
 #ifdef MR_SWAR
 	uint64_t x, wm, up, keep;
 	unsigned run;
