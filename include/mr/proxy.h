@@ -27,6 +27,10 @@ struct mr_proxy_opts {
 	 * signals (a second one ends the drain) */
 	volatile sig_atomic_t *stop;
 	volatile sig_atomic_t *reload;
+	/* readable once the handlers changed *STOP or *RELOAD (they write
+	 * a byte to a pipe), so an idle server sleeps; 0 or less: none,
+	 * the flags are looked at every 50 ms */
+	int		 wake_fd;
 	/* told once listening: the port actually bound (tests bind 0) */
 	void		(*ready)(void *ctx, int port);
 	/* one line of news (a reload, a refused config); may be NULL */

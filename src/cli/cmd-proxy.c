@@ -36,6 +36,18 @@ static const struct option options[] = {
 };
 
 static volatile sig_atomic_t stop, reload;
+static int wake[2] = { -1, -1 };	/* the handlers' news for the server */
+
+static void
+news(void)
+{
+	int e = errno;
+
+	if (wake[1] >= 0 && write(wake[1], "", 1) < 0) {
+		/* full: the server has news to read anyway */
+	}
+	errno = e;
+}
 
 static void
 on_stop(int sig)
@@ -43,6 +55,7 @@ on_stop(int sig)
 	(void)sig;
 	if (stop < 2)
 		stop++;		/* a second signal ends the drain */
+	news();
 }
 
 static void
@@ -50,6 +63,7 @@ on_hup(int sig)
 {
 	(void)sig;
 	reload = 1;
+	news();
 }
 
 /* What the callbacks need. */
@@ -159,7 +173,14 @@ static int
 serve(struct mr_proxy_opts *o, struct serve_ctx *x, struct mr_error *err)
 {
 	struct sigaction sa;
+	int i;
 
+	/* a pipe, so that the server sleeps until a signal comes */
+	if (wake[0] < 0 && pipe(wake) == 0)
+		for (i = 0; i < 2; i++) {
+			fcntl(wake[i], F_SETFD, FD_CLOEXEC);
+			fcntl(wake[i], F_SETFL, O_NONBLOCK);
+		}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
@@ -169,6 +190,7 @@ serve(struct mr_proxy_opts *o, struct serve_ctx *x, struct mr_error *err)
 	signal(SIGPIPE, SIG_IGN);
 	o->stop = &stop;
 	o->reload = &reload;
+	o->wake_fd = wake[0];
 	o->ready = on_ready;
 	o->log = on_log;
 	o->ctx = x;

@@ -103,7 +103,11 @@ health_backends(struct MHD_Connection *c, struct server *sv,
 	return rc;
 }
 
-/* Probes what is down, about once a second, until the server stops. */
+/*
+ * Probes what is down, about once a second, until the server stops.  While
+ * nothing is down it sleeps until a backend goes down: an idle proxy does
+ * not wake up.
+ */
 void *
 prober_main(void *arg)
 {
@@ -113,11 +117,15 @@ prober_main(void *arg)
 	struct timespec ts;
 	struct state *s;
 	char **urls;
-	size_t n, i, k;
+	size_t n = 0, i, k;
 
 	for (;;) {
 		pthread_mutex_lock(&sv->probe_mu);
-		if (!sv->stopping) {
+		while (n == 0 && !sv->probe_work && !sv->stopping)
+			pthread_cond_wait(&sv->probe_cv, &sv->probe_mu);
+		if (!sv->probe_work && !sv->stopping) {
+			/* still down: again in a second, or at once when
+			 * another backend goes down */
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_nsec += (long)PROBE_EVERY_MS * 1000000L;
 			ts.tv_sec += ts.tv_nsec / 1000000000L;
@@ -125,6 +133,7 @@ prober_main(void *arg)
 			pthread_cond_timedwait(&sv->probe_cv, &sv->probe_mu,
 			    &ts);
 		}
+		sv->probe_work = false;
 		if (sv->stopping) {
 			pthread_mutex_unlock(&sv->probe_mu);
 			return NULL;

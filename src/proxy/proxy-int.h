@@ -65,6 +65,7 @@ struct server {
 	pthread_t		 prober;
 	pthread_mutex_t		 probe_mu;
 	pthread_cond_t		 probe_cv;
+	bool			 probe_work;	/* a backend went down */
 	bool			 stopping;
 };
 

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <math.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,7 @@ cool(struct server *sv, const char *name, long seconds, bool down)
 	pthread_mutex_unlock(&sv->mu);
 	if (down) {		/* the prober has work */
 		pthread_mutex_lock(&sv->probe_mu);
+		sv->probe_work = true;
 		pthread_cond_signal(&sv->probe_cv);
 		pthread_mutex_unlock(&sv->probe_mu);
 	}
@@ -494,6 +496,27 @@ reload(struct server *sv, const struct mr_proxy_opts *o)
 		o->log(o->ctx, "config reloaded");
 }
 
+/*
+ * Waits for a signal's news on O's wake descriptor, MS milliseconds at
+ * most (-1: no limit); without one, sleeps 50 ms (or MS).
+ */
+static void
+wait_news(const struct mr_proxy_opts *o, int ms)
+{
+	struct pollfd p;
+	char buf[64];
+
+	if (o->wake_fd <= 0) {
+		usleep((useconds_t)(ms < 0 ? 50000 : ms * 1000));
+		return;
+	}
+	p.fd = o->wake_fd;
+	p.events = POLLIN;
+	if (poll(&p, 1, ms) > 0)
+		while (read(o->wake_fd, buf, sizeof(buf)) > 0)
+			;	/* non-blocking: empties it */
+}
+
 int
 mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 {
@@ -561,7 +584,7 @@ mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 	if (o->ready != NULL)
 		o->ready(o->ctx, info ? info->port : port);
 	while (o->stop == NULL || !*o->stop) {
-		usleep(50000);
+		wait_news(o, -1);
 		if (o->reload != NULL && *o->reload) {
 			*o->reload = 0;
 			reload(&sv, o);
@@ -577,7 +600,7 @@ mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 	deadline = mono_now() + MR_PROXY_DRAIN_S;
 	while (atomic_load(&sv.in_flight) > 0 && mono_now() < deadline &&
 	    (o->stop == NULL || *o->stop < 2))
-		usleep(20000);
+		wait_news(o, 20);
 	if (atomic_load(&sv.in_flight) > 0 && o->log != NULL)
 		o->log(o->ctx, "stopping with requests still in flight");
 	MHD_stop_daemon(d);
