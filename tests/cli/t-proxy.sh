@@ -66,6 +66,21 @@ expect_grep "backends:  local (ok)" "status reads /health" "$MRA" proxy status
 expect_grep '"running": true' "status --json" "$MRA" proxy status --json
 expect_grep "listening on http://127.0.0.1:" "logs" "$MRA" proxy logs
 
+# an idle proxy sleeps: no thread wakes up in a second (Linux /proc)
+pid=$(sed -n 1p "$H/proxy.pid")
+if [ -r "/proc/$pid/task" ]; then
+	wakes() {
+		cat /proc/"$pid"/task/*/status 2>/dev/null |
+		    awk '/^voluntary_ctxt_switches/ { n += $2 } END { print n }'
+	}
+	sleep 0.3
+	w0=$(wakes); sleep 1; w1=$(wakes)
+	if [ $((w1 - w0)) -le 1 ]; then ok "an idle proxy does not wake up"
+	else not_ok "an idle proxy does not wake up ($((w1 - w0)) wake-ups in 1 s)"; fi
+else
+	ok "an idle proxy does not wake up # SKIP no /proc"
+fi
+
 # SIGHUP: a good config is read again; a bad one is refused, the old kept
 pid=$(sed -n 1p "$H/proxy.pid")
 kill -HUP "$pid"
