@@ -282,10 +282,8 @@ thread_easy(void)
 	CURL *e;
 
 	pthread_once(&easy_once, easy_key_make);
-	if ((e = pthread_getspecific(easy_key)) != NULL) {
-		curl_easy_reset(e);
-		return e;
-	}
+	if ((e = pthread_getspecific(easy_key)) != NULL)
+		return e;	/* every user resets it when done with it */
 	if ((e = curl_easy_init()) != NULL)
 		pthread_setspecific(easy_key, e);
 	return e;
