@@ -122,6 +122,18 @@ $(B)/tests/score-lines: tests/tools/score-lines.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+# The scorer with its portable lexer alone (no SSE2), held against the
+# fast one by tests/diff/portable.py.
+$(B)/tests/scorer-portable.o: src/core/scorer.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -DMR_NO_SSE2 -MMD -MP -c -o $@ $<
+
+$(B)/tests/score-lines-portable: tests/tools/score-lines.c \
+    $(B)/tests/scorer-portable.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(B)/tests/scorer-portable.o $(LIB) $(LIBS)
+
 $(B)/tests/fake-server: tests/tools/fake-server.c tests/unit/fake-servers.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
@@ -132,7 +144,8 @@ $(B)/tests/scan-fixture: tests/tools/scan-fixture.c tests/unit/scan-fixture.h \
 	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 units: $(UNIT_BINS) $(B)/tests/corpus-check $(B)/tests/score-lines \
-    $(B)/tests/fake-server $(B)/tests/scan-fixture
+    $(B)/tests/score-lines-portable $(B)/tests/fake-server \
+    $(B)/tests/scan-fixture
 
 # The README's test command. deps first, so a fresh Debian machine works.
 check: deps

@@ -52,8 +52,10 @@ suite corpus "$B/tests/corpus-check" tests/fixtures/routing-corpus.jsonl \
 # The scorer against a Python model of the reference (when python3 exists).
 if command -v python3 >/dev/null 2>&1; then
 	suite differential python3 tests/diff/run.py "$B/tests/score-lines" 5000 1 20
+	suite portable-lexer python3 tests/diff/portable.py \
+	    "$B/tests/score-lines" "$B/tests/score-lines-portable" 20000 1
 else
-	echo "differential                             skipped (no python3)"
+	echo "differential, portable-lexer             skipped (no python3)"
 fi
 for t in tests/cli/t-*.sh; do
 	[ -f "$t" ] || continue

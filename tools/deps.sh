@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential pkg-config clang libyaml-dev libpcre2-dev libcjson-dev
 libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libarchive-dev
-libssl-dev libncurses-dev valgrind groff-base hyperfine"
+libssl-dev libncurses-dev valgrind groff-base hyperfine python3"
 
 missing=""
 for p in $PKGS; do

@@ -13,7 +13,7 @@
 #include <math.h>
 #include <string.h>
 
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(MR_NO_SSE2)
 #include <emmintrin.h>
 #endif
 
@@ -669,12 +669,13 @@ swar_word(uint64_t x, uint64_t *upper)
 }
 #endif
 
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(MR_NO_SSE2)
 /*
  * Sixteen bytes at a time where SSE2 is there (every x86-64): which bytes
  * are ASCII word characters (a bit each), and the bytes with A-Z folded.
  * Signed compares only: a byte B is in [LO, LO + N) when B + 0x80 - LO,
- * read as signed, is below N - 128.
+ * read as signed, is below N - 128.  MR_NO_SSE2 builds the portable path
+ * alone, so that the tests can hold one against the other.
  */
 #define IN_RANGE(x, lo, n) _mm_cmplt_epi8(_mm_add_epi8((x), \
 	_mm_set1_epi8((char)(0x80 - (lo)))), _mm_set1_epi8((char)((n) - 128)))
@@ -706,7 +707,7 @@ word_run(struct word *w, const unsigned char *s, size_t len, size_t *ip)
 {
 	size_t i = *ip;
 	unsigned char fb;
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(MR_NO_SSE2)
 	__m128i v, folded;
 	unsigned run16;
 
