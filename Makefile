@@ -34,9 +34,25 @@ B          ?= build/sanitize
 else
 B          ?= build
 endif
-PKGS       := yaml-0.1 libpcre2-8 libcjson libcurl libarchive libmicrohttpd libcrypto
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+# PKGS are compiled against and linked.  DL_PKGS are compiled against
+# only (their headers type the calls) and opened with dlopen() when a
+# command needs them: libarchive, for doctor --bundle and backups, would
+# bring libxml2, ICU and libstdc++ into every process (src/util/archive-dl.c).
+PKGS       := yaml-0.1 libpcre2-8 libcjson libcurl libmicrohttpd libcrypto
+DL_PKGS    := libarchive
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(DL_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+UNAME_S    := $(shell uname -s)
+# What dlopen() is given: the soname of the libarchive the headers belong
+# to (Linux), the .dylib in its libdir (macOS: Homebrew's is keg-only).
+ARCHIVE_LIBDIR := $(shell $(PKG_CONFIG) --variable=libdir libarchive 2>/dev/null)
+ifeq ($(UNAME_S),Darwin)
+LIBARCHIVE := $(if $(ARCHIVE_LIBDIR),$(ARCHIVE_LIBDIR)/)libarchive.13.dylib
+else
+LIBARCHIVE := $(shell objdump -p $(ARCHIVE_LIBDIR)/libarchive.so 2>/dev/null | \
+              sed -n 's/^ *SONAME *//p')
+LIBARCHIVE := $(or $(LIBARCHIVE),libarchive.so.13)
+endif
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka libmicrohttpd 2>/dev/null)
 TEST_LIBS  := $(shell $(PKG_CONFIG) --libs cmocka libmicrohttpd 2>/dev/null)
 
@@ -57,7 +73,7 @@ MR_CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-p
 LDFLAGS    += -fsanitize=$(SANITIZE)
 endif
 LIBS       := $(PKG_LIBS) -lm -lpthread
-ifeq ($(shell uname -s),Linux)
+ifeq ($(UNAME_S),Linux)
 LIBS       += -ldl
 endif
 
@@ -93,6 +109,8 @@ $(B)/gen/embedded.c: $(B)/tools/embed $(EMBED)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  EMBED   $(EMBED)")
 	$(Q)$(B)/tools/embed $@ $(EMBED)
+
+$(B)/src/util/archive-dl.o: MR_CFLAGS += -DMR_LIBARCHIVE='"$(LIBARCHIVE)"'
 
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
 	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -c -o $@ $<

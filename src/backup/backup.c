@@ -15,10 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <cjson/cJSON.h>
 
+#include "mr/archive-dl.h"
 #include "mr/backup.h"
 #include "mr/fileio.h"
 
@@ -53,18 +52,18 @@ static int
 add_member(struct archive *a, const char *name, const void *data,
     size_t len, mode_t mode, time_t mtime)
 {
-	struct archive_entry *e = archive_entry_new();
+	struct archive_entry *e = mr_ar.entry_new();
 	int rc;
 
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_size(e, (la_int64_t)len);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, mode & 07777);
-	archive_entry_set_mtime(e, mtime, 0);
-	rc = archive_write_header(a, e) == ARCHIVE_OK &&
-	    (len == 0 || archive_write_data(a, data, len) == (la_ssize_t)len) ?
+	mr_ar.entry_set_pathname(e, name);
+	mr_ar.entry_set_size(e, (la_int64_t)len);
+	mr_ar.entry_set_filetype(e, AE_IFREG);
+	mr_ar.entry_set_perm(e, mode & 07777);
+	mr_ar.entry_set_mtime(e, mtime, 0);
+	rc = mr_ar.write_header(a, e) == ARCHIVE_OK &&
+	    (len == 0 || mr_ar.write_data(a, data, len) == (la_ssize_t)len) ?
 	    0 : -1;
-	archive_entry_free(e);
+	mr_ar.entry_free(e);
 	return rc;
 }
 
@@ -101,6 +100,9 @@ mr_backup_create(const char *dir, const char *const *paths, size_t n,
 		rc = 0;
 		goto out;
 	}
+	/* before anything is made: no empty backup left behind */
+	if (mr_archive_load("a backup", err) < 0)
+		goto out;
 	if (mr_mkdirs(dir, 0700, err) < 0)
 		goto out;
 	gmtime_r(&now, &tm);
@@ -150,10 +152,10 @@ mr_backup_create(const char *dir, const char *const *paths, size_t n,
 
 	/* written beside, then renamed over the reserved name */
 	tmp = mr_xasprintf("%s.part", path);
-	a = archive_write_new();
-	archive_write_add_filter_gzip(a);
-	archive_write_set_format_pax_restricted(a);
-	if (archive_write_open_filename(a, tmp) != ARCHIVE_OK)
+	a = mr_ar.write_new();
+	mr_ar.write_add_filter_gzip(a);
+	mr_ar.write_set_format_pax_restricted(a);
+	if (mr_ar.write_open_filename(a, tmp) != ARCHIVE_OK)
 		goto aerr;
 	chmod(tmp, 0600);
 	if (add_member(a, "MANIFEST.json", manifest, strlen(manifest), 0600,
@@ -167,7 +169,7 @@ mr_backup_create(const char *dir, const char *const *paths, size_t n,
 		    st[i].st_mode, st[i].st_mtime) < 0)
 			goto aerr;
 	}
-	if (archive_write_close(a) != ARCHIVE_OK)
+	if (mr_ar.write_close(a) != ARCHIVE_OK)
 		goto aerr;
 	if (rename(tmp, path) < 0) {
 		mr_error_set(err, path, 0, 0, "cannot finish the backup: %s",
@@ -178,7 +180,7 @@ mr_backup_create(const char *dir, const char *const *paths, size_t n,
 	goto out;
 aerr:
 	mr_error_set(err, path, 0, 0, "cannot write the backup: %s",
-	    archive_error_string(a) ? archive_error_string(a) : "unknown "
+	    mr_ar.error_string(a) ? mr_ar.error_string(a) : "unknown "
 	    "error");
 fail:
 	unlink(tmp);
@@ -187,7 +189,7 @@ fail:
 	*id = NULL;
 out:
 	if (a != NULL)
-		archive_write_free(a);
+		mr_ar.write_free(a);
 	for (i = 0; i < n; i++)
 		mr_buf_release(&data[i]);
 	free(data);
@@ -258,7 +260,7 @@ static int
 read_members(const char *path, struct mr_strlist *names, struct mr_buf **bufs,
     struct mr_error *err)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a = mr_ar.read_new();
 	struct archive_entry *e;
 	struct mr_buf *v = NULL;
 	char chunk[8192];
@@ -266,23 +268,23 @@ read_members(const char *path, struct mr_strlist *names, struct mr_buf **bufs,
 	size_t n = 0;
 	int rc = -1, st;
 
-	archive_read_support_filter_gzip(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 16384) != ARCHIVE_OK) {
+	mr_ar.read_support_filter_gzip(a);
+	mr_ar.read_support_format_tar(a);
+	if (mr_ar.read_open_filename(a, path, 16384) != ARCHIVE_OK) {
 		mr_error_set(err, path, 0, 0, "cannot open the backup: %s",
-		    archive_error_string(a));
+		    mr_ar.error_string(a));
 		goto out;
 	}
-	while ((st = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		if (n == 256 || archive_entry_size(e) > MAX_MEMBER) {
+	while ((st = mr_ar.read_next_header(a, &e)) == ARCHIVE_OK) {
+		if (n == 256 || mr_ar.entry_size(e) > MAX_MEMBER) {
 			mr_error_set(err, path, 0, 0, "not a backup of this "
 			    "tool (too large)");
 			goto out;
 		}
 		v = mr_xrealloc(v, (n + 1) * sizeof(*v));
 		mr_buf_init(&v[n]);
-		mr_strlist_push(names, archive_entry_pathname(e));
-		while ((r = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+		mr_strlist_push(names, mr_ar.entry_pathname(e));
+		while ((r = mr_ar.read_data(a, chunk, sizeof(chunk))) > 0) {
 			if (v[n].len + (size_t)r > MAX_MEMBER)
 				break;
 			mr_buf_add(&v[n], chunk, (size_t)r);
@@ -290,18 +292,18 @@ read_members(const char *path, struct mr_strlist *names, struct mr_buf **bufs,
 		n++;
 		if (r < 0) {
 			mr_error_set(err, path, 0, 0, "damaged backup: %s",
-			    archive_error_string(a));
+			    mr_ar.error_string(a));
 			goto out;
 		}
 	}
 	if (st != ARCHIVE_EOF) {
 		mr_error_set(err, path, 0, 0, "damaged backup: %s",
-		    archive_error_string(a));
+		    mr_ar.error_string(a));
 		goto out;
 	}
 	rc = 0;
 out:
-	archive_read_free(a);
+	mr_ar.read_free(a);
 	*bufs = v;
 	if (rc < 0) {
 		while (n > 0)
@@ -336,7 +338,8 @@ mr_backup_load(const char *dir, const char *id, struct mr_backup *b,
 		mr_error_set(err, NULL, 0, 0, "no backup '%s' in %s", id, dir);
 		goto out;
 	}
-	if (read_members(b->archive, &names, &bufs, err) < 0)
+	if (mr_archive_load("reading a backup", err) < 0 ||
+	    read_members(b->archive, &names, &bufs, err) < 0)
 		goto out;
 	for (i = 0; i < names.n && strcmp(names.v[i], "MANIFEST.json"); i++)
 		;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli-int.h"
+#include "mr/archive-dl.h"
 #include "mr/backup.h"
 #include "mr/fileio.h"
 #include "mr/json.h"
@@ -77,7 +78,9 @@ run_list(const struct mr_cmd *cmd, int argc, char **argv)
 	if ((rc = parse(cmd, argc, argv, &json, &dry, 0, NULL)) != MR_EXIT_OK)
 		goto out;
 	rc = MR_EXIT_FAIL;
-	if (mr_backup_list(dir, &ids, &err) < 0) {
+	/* without libarchive every backup would be listed as unreadable */
+	if (mr_backup_list(dir, &ids, &err) < 0 || (ids.n > 0 &&
+	    mr_archive_load("backups list", &err) < 0)) {
 		rc = mr_cli_fail(&err);
 		goto out;
 	}

@@ -12,10 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <cjson/cJSON.h>
 
+#include "mr/archive-dl.h"
 #include "mr/discover.h"
 #include "mr/doctor.h"
 #include "mr/hermes.h"
@@ -28,17 +27,17 @@
 static int
 add(struct archive *a, const char *name, const char *data, size_t len)
 {
-	struct archive_entry *e = archive_entry_new();
+	struct archive_entry *e = mr_ar.entry_new();
 	int rc;
 
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_size(e, (la_int64_t)len);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0600);
-	archive_entry_set_mtime(e, time(NULL), 0);
-	rc = archive_write_header(a, e) == ARCHIVE_OK && (len == 0 ||
-	    archive_write_data(a, data, len) == (la_ssize_t)len) ? 0 : -1;
-	archive_entry_free(e);
+	mr_ar.entry_set_pathname(e, name);
+	mr_ar.entry_set_size(e, (la_int64_t)len);
+	mr_ar.entry_set_filetype(e, AE_IFREG);
+	mr_ar.entry_set_perm(e, 0600);
+	mr_ar.entry_set_mtime(e, time(NULL), 0);
+	rc = mr_ar.write_header(a, e) == ARCHIVE_OK && (len == 0 ||
+	    mr_ar.write_data(a, data, len) == (la_ssize_t)len) ? 0 : -1;
+	mr_ar.entry_free(e);
 	return rc;
 }
 
@@ -105,20 +104,24 @@ mr_doctor_bundle(const char *out, const struct mr_doctor_result *r,
     const struct mr_doctor_opts *o, struct mr_error *err)
 {
 	char *proxy_config, *router_config, *log_path, *hermes_home;
-	struct archive *a = archive_write_new();
+	struct archive *a;
 	struct mr_discover_opts so;
 	struct mr_discovery disc;
 	struct mr_buf b = MR_BUF_INIT, red = MR_BUF_INIT;
 	struct utsname u;
-	char *tmp = mr_xasprintf("%s.part", out), *p;
+	char *tmp, *p;
 	cJSON *j;
 	int rc = -1;
 
+	if (mr_archive_load("doctor --bundle", err) < 0)
+		return -1;
+	a = mr_ar.write_new();
+	tmp = mr_xasprintf("%s.part", out);
 	doctor_paths(o, &proxy_config, &router_config, &log_path,
 	    &hermes_home);
-	archive_write_add_filter_gzip(a);
-	archive_write_set_format_pax_restricted(a);
-	if (archive_write_open_filename(a, tmp) != ARCHIVE_OK)
+	mr_ar.write_add_filter_gzip(a);
+	mr_ar.write_set_format_pax_restricted(a);
+	if (mr_ar.write_open_filename(a, tmp) != ARCHIVE_OK)
 		goto aerr;
 	chmod(tmp, 0600);
 
@@ -167,7 +170,7 @@ mr_doctor_bundle(const char *out, const struct mr_doctor_result *r,
 		}
 		free(p);
 	}
-	if (archive_write_close(a) != ARCHIVE_OK)
+	if (mr_ar.write_close(a) != ARCHIVE_OK)
 		goto aerr;
 	if (rename(tmp, out) < 0) {
 		mr_error_set(err, out, 0, 0, "cannot write the bundle: %s",
@@ -179,11 +182,11 @@ mr_doctor_bundle(const char *out, const struct mr_doctor_result *r,
 	goto done;
 aerr:
 	mr_error_set(err, out, 0, 0, "cannot write the bundle: %s",
-	    archive_error_string(a) ? archive_error_string(a) : "unknown "
+	    mr_ar.error_string(a) ? mr_ar.error_string(a) : "unknown "
 	    "error");
 	unlink(tmp);
 done:
-	archive_write_free(a);
+	mr_ar.write_free(a);
 	mr_buf_release(&b);
 	mr_buf_release(&red);
 	free(tmp);
