@@ -24,6 +24,15 @@
 #define FORMAT "model-router-backup/1"
 #define MAX_MEMBER (64 << 20)
 
+/* What libarchive says went wrong with A (it may say nothing). */
+static const char *
+ar_error(struct archive *a)
+{
+	const char *s = mr_ar.error_string(a);
+
+	return s != NULL ? s : "unknown error";
+}
+
 char *
 mr_backup_dir(void)
 {
@@ -180,8 +189,7 @@ mr_backup_create(const char *dir, const char *const *paths, size_t n,
 	goto out;
 aerr:
 	mr_error_set(err, path, 0, 0, "cannot write the backup: %s",
-	    mr_ar.error_string(a) ? mr_ar.error_string(a) : "unknown "
-	    "error");
+	    ar_error(a));
 fail:
 	unlink(tmp);
 	unlink(path);
@@ -272,7 +280,7 @@ read_members(const char *path, struct mr_strlist *names, struct mr_buf **bufs,
 	mr_ar.read_support_format_tar(a);
 	if (mr_ar.read_open_filename(a, path, 16384) != ARCHIVE_OK) {
 		mr_error_set(err, path, 0, 0, "cannot open the backup: %s",
-		    mr_ar.error_string(a));
+		    ar_error(a));
 		goto out;
 	}
 	while ((st = mr_ar.read_next_header(a, &e)) == ARCHIVE_OK) {
@@ -283,7 +291,8 @@ read_members(const char *path, struct mr_strlist *names, struct mr_buf **bufs,
 		}
 		v = mr_xrealloc(v, (n + 1) * sizeof(*v));
 		mr_buf_init(&v[n]);
-		mr_strlist_push(names, mr_ar.entry_pathname(e));
+		mr_strlist_push(names, mr_ar.entry_pathname(e) ?
+		    mr_ar.entry_pathname(e) : "");
 		while ((r = mr_ar.read_data(a, chunk, sizeof(chunk))) > 0) {
 			if (v[n].len + (size_t)r > MAX_MEMBER)
 				break;
@@ -292,13 +301,13 @@ read_members(const char *path, struct mr_strlist *names, struct mr_buf **bufs,
 		n++;
 		if (r < 0) {
 			mr_error_set(err, path, 0, 0, "damaged backup: %s",
-			    mr_ar.error_string(a));
+			    ar_error(a));
 			goto out;
 		}
 	}
 	if (st != ARCHIVE_EOF) {
 		mr_error_set(err, path, 0, 0, "damaged backup: %s",
-		    mr_ar.error_string(a));
+		    ar_error(a));
 		goto out;
 	}
 	rc = 0;
