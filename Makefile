@@ -192,7 +192,12 @@ $(B)/bench/bench-proxy: bench/bench-proxy.c tests/unit/fake-servers.h $(LIB)
 	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ $< \
 	    $(LIB) $(TEST_LIBS) $(LIBS)
 
-bench: all $(B)/bench/bench-router $(B)/bench/bench-scan $(B)/bench/bench-proxy
+$(B)/bench/bench-exec: bench/bench-exec.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ $<
+
+bench: all $(B)/bench/bench-router $(B)/bench/bench-scan $(B)/bench/bench-proxy \
+    $(B)/bench/bench-exec
 	$(Q)MR_BUILD=$(B) sh bench/run.sh
 
 # libFuzzer needs clang; the targets are built with ASan and UBSan.
