@@ -395,6 +395,14 @@ topic_word(struct scan *sc, const struct word *w, const struct sep *sp)
 		sc->intro_dist++;
 }
 
+/*
+ * Roles that only topic_word() reads (MR_R_WORKS also at the end, from
+ * prev_role): a word with no others takes the quiet path.
+ */
+#define TOPIC_ROLES (MR_R_TOPIC_LEAD | MR_R_TOPIC_SKIP | MR_R_TOPIC_INTRO | \
+	MR_R_TOPIC_NOUN | MR_R_TOPIC_DISQ | MR_R_HOW | MR_R_WORKS | \
+	MR_R_TOPIC_CONJ | MR_R_BETWEEN)
+
 /* Roles of the previous word that any next word can complete. */
 #define PREV_NEEDS_NEXT (MR_R_MSG | MR_R_RM | MR_R_RESET | MR_R_EDIT | \
 	MR_R_DESCRIBE | MR_R_TO)
@@ -557,11 +565,14 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 	lw = &sc->lex->words[w->id];
 	w->feat = lw->feat;
 	w->role = lw->role;
-	if (w->role == 0 && quiet(sc)) {
-		/* No rule waits for this word and it starts none. */
-		if (sc->lead == 0)
+	if ((w->role & ~TOPIC_ROLES) == 0 && quiet(sc)) {
+		/*
+		 * No rule waits for this word and it starts none (its roles,
+		 * if any, only matter to topic_word()).
+		 */
+		if (w->role == 0 && sc->lead == 0)
 			sc->lead = -1;
-		else if (sc->lead > 0)
+		else if (sc->lead >= 0)
 			topic_word(sc, w, sp);
 		sc->feat |= w->feat;
 		if (lw->phrases)
@@ -569,14 +580,13 @@ on_word(struct scan *sc, struct word *w, const struct sep *sp)
 		sc->book = 0;
 		sc->code_verb2 = false;
 		sc->across2 = false;
-		sc->prev_role = 0;
+		sc->prev_role = w->role;
 		sc->ids[sc->nwords % RING] = w->id;
 		sc->seps[sc->nwords % RING] = sp->type;
 		sc->nwords++;
 		return;
 	}
 	on_word_rules(sc, w, sp);
-
 }
 
 static inline void

@@ -19,7 +19,11 @@ PIECES = ["a", "Z", "_", "7", "é", "ſ", "ı", "\u212a", "İ", "ß", "ж", "中
 WORDS = ["delete", "Delete", "DROP", "table", "rm", "rf", "email", "send",
          "book", "flight", "write", "the", "function", "across", "files",
          "wipe", "purge", "git", "push", "mkfs", "dev", "sda", "image",
-         "generate", "refactor", "research", "analyze", "explain"]
+         "generate", "refactor", "research", "analyze", "explain",
+         "how", "what", "works", "does", "film", "command", "between",
+         "and", "or", "but", "please", "can", "you", "to", "a", "my",
+         "run", "then", "called", "word", "order", "message", "hard",
+         "reset", "look", "at", "screenshot", "describe", "edit", "file"]
 SEPS = [" ", " ", " ", "  ", "-", "--", " -", ". ", ", ", "\n", "\t", "'",
         "`", '"', "/", "=/", " > ", "\u00a0", "\u2028", "; ", "(", ")"]
 
