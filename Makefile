@@ -127,18 +127,21 @@ $(B)/main.o: src/main.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+# Programs compiled and linked in one step still note the headers they read.
+LINKDEPS    = -MMD -MP -MT $@ -MF $@.d
+
 $(B)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(TEST_LIBS) $(LIBS)
+	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) $(LDFLAGS) $(LINKDEPS) -o $@ $< $(LIB) $(TEST_LIBS) $(LIBS)
 
 $(B)/tests/corpus-check: tests/tools/corpus-check.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) $(LINKDEPS) -o $@ $< $(LIB) $(LIBS)
 
 $(B)/tests/score-lines: tests/tools/score-lines.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) $(LINKDEPS) -o $@ $< $(LIB) $(LIBS)
 
 # The scorer with its portable lexer alone (no SSE2), held against the
 # fast one by tests/diff/portable.py.
@@ -149,17 +152,17 @@ $(B)/tests/scorer-portable.o: src/core/scorer.c
 $(B)/tests/score-lines-portable: tests/tools/score-lines.c \
     $(B)/tests/scorer-portable.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) $(LINKDEPS) -o $@ $< \
 	    $(B)/tests/scorer-portable.o $(LIB) $(LIBS)
 
 $(B)/tests/fake-server: tests/tools/fake-server.c tests/unit/fake-servers.h
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
+	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) $(LDFLAGS) $(LINKDEPS) -o $@ $< $(TEST_LIBS)
 
 $(B)/tests/scan-fixture: tests/tools/scan-fixture.c tests/unit/scan-fixture.h \
     tests/unit/gguf-writer.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) $(LDFLAGS) $(LINKDEPS) -o $@ $< $(LIB) $(LIBS)
 
 units: $(UNIT_BINS) $(B)/tests/corpus-check $(B)/tests/score-lines \
     $(B)/tests/score-lines-portable $(B)/tests/fake-server \
@@ -179,22 +182,22 @@ deps:
 
 $(B)/bench/bench-router: bench/bench-router.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) $(LINKDEPS) -o $@ $< $(LIB) $(LIBS)
 
 $(B)/bench/bench-scan: bench/bench-scan.c tests/unit/fake-servers.h \
     tests/unit/scan-fixture.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ $< \
+	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) $(LINKDEPS) -o $@ $< \
 	    $(LIB) $(TEST_LIBS) $(LIBS)
 
 $(B)/bench/bench-proxy: bench/bench-proxy.c tests/unit/fake-servers.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ $< \
+	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) $(LINKDEPS) -o $@ $< \
 	    $(LIB) $(TEST_LIBS) $(LIBS)
 
 $(B)/bench/bench-exec: bench/bench-exec.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ $<
+	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) $(LINKDEPS) -o $@ $<
 
 bench: all $(B)/bench/bench-router $(B)/bench/bench-scan $(B)/bench/bench-proxy \
     $(B)/bench/bench-exec

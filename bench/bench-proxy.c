@@ -563,7 +563,7 @@ main(int argc, char **argv)
 	curl_easy_cleanup(d);
 	curl_easy_cleanup(p);
 	curl_slist_free_all(h);
-	stop_flag = 1;
+	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
 	pthread_join(tid, NULL);
 	fake_stopping = 1;
 	MHD_stop_daemon(up);

@@ -496,6 +496,14 @@ reload(struct server *sv, const struct mr_proxy_opts *o)
 		o->log(o->ctx, "config reloaded");
 }
 
+/* One of the caller's flags (0 when there is none): set by its signal
+ * handlers, or by another thread (the tests), so read atomically. */
+static int
+flag(volatile sig_atomic_t *p)
+{
+	return p == NULL ? 0 : (int)__atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
 /*
  * Waits for a signal's news on O's wake descriptor, MS milliseconds at
  * most (-1: no limit); without one, sleeps 50 ms (or MS).
@@ -583,10 +591,10 @@ mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	if (o->ready != NULL)
 		o->ready(o->ctx, info ? info->port : port);
-	while (o->stop == NULL || !*o->stop) {
+	while (!flag(o->stop)) {
 		wait_news(o, -1);
-		if (o->reload != NULL && *o->reload) {
-			*o->reload = 0;
+		if (flag(o->reload)) {
+			__atomic_store_n(o->reload, 0, __ATOMIC_RELAXED);
 			reload(&sv, o);
 		}
 	}
@@ -599,7 +607,7 @@ mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 		close(lfd);
 	deadline = mono_now() + MR_PROXY_DRAIN_S;
 	while (atomic_load(&sv.in_flight) > 0 && mono_now() < deadline &&
-	    (o->stop == NULL || *o->stop < 2))
+	    flag(o->stop) < 2)
 		wait_news(o, 20);
 	if (atomic_load(&sv.in_flight) > 0 && o->log != NULL)
 		o->log(o->ctx, "stopping with requests still in flight");

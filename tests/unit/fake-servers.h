@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -75,7 +76,7 @@ fake_chat(enum fake kind, const char *posted)
 	    "\"completion_tokens\":12,\"total_tokens\":92}}";
 }
 
-static volatile int fake_stopping;	/* lets hanging handlers return */
+static atomic_int fake_stopping;	/* lets hanging handlers return */
 
 /* A POST body as it arrives. */
 struct fake_post {

@@ -136,7 +136,7 @@ start_proxy(const char *yaml)
 	config = mr_xasprintf("%s/routing_proxy.yaml", root);
 	assert_int_equal(mr_write_atomic(config, yaml, strlen(yaml), 0600,
 	    NULL), 0);
-	stop_flag = 0;
+	__atomic_store_n(&stop_flag, 0, __ATOMIC_RELAXED);
 	proxy_port = 0;
 	assert_int_equal(pthread_create(&tid, NULL, proxy_main, NULL), 0);
 	pthread_mutex_lock(&mu);
@@ -149,7 +149,7 @@ start_proxy(const char *yaml)
 static void
 stop_proxy(void)
 {
-	stop_flag = 1;
+	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
 	pthread_join(tid, NULL);
 	assert_int_equal(run_rc, 0);
 	free(config);
@@ -816,7 +816,7 @@ test_drain_on_stop(void **state)
 	start_proxy(yaml);
 	assert_int_equal(pthread_create(&t, NULL, slow_post, &r), 0);
 	usleep(100000);
-	stop_flag = 1;
+	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
 	usleep(100000);
 	/* no new connection once stopping */
 	e = curl_easy_init();

@@ -409,7 +409,7 @@ test_soak(void **state)
 	assert_true(fds1 <= fds0 + 16);
 	assert_true(heap1 <= heap0 + (1u << 20));
 
-	stop_flag = 1;
+	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
 	pthread_join(tid, NULL);
 	close(ctl);
 	close(hctl);
