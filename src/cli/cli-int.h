@@ -64,6 +64,9 @@ int	 mr_cli_fail(struct mr_error *err);
  * error's exit code. */
 int	 mr_cli_seconds(const struct mr_cmd *cmd, const char *opt,
 	    const char *arg, double *out);
+/* --server: an http:// or https:// URL with something after the scheme,
+ * MR_EXIT_OK, or the usage error's exit code. */
+int	 mr_cli_server_url(const struct mr_cmd *cmd, const char *arg);
 /*
  * The servers to probe instead of the defaults, from
  * MODEL_ROUTER_DEFAULT_SERVERS (URLs separated by blanks or commas),

@@ -174,6 +174,16 @@ mr_cli_seconds(const struct mr_cmd *cmd, const char *opt, const char *arg,
 	return MR_EXIT_OK;
 }
 
+int
+mr_cli_server_url(const struct mr_cmd *cmd, const char *arg)
+{
+	if ((strncmp(arg, "http://", 7) == 0 && arg[7] != '\0') ||
+	    (strncmp(arg, "https://", 8) == 0 && arg[8] != '\0'))
+		return MR_EXIT_OK;
+	return mr_cli_usage_error(cmd, "--server wants a URL such as "
+	    "http://127.0.0.1:1234, not '%s'", arg);
+}
+
 bool
 mr_cli_default_servers(struct mr_strlist *out)
 {

@@ -263,13 +263,9 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 			no_default_dirs = true;
 			break;
 		case OPT_SERVER_R:
-			if (strncmp(optarg, "http://", 7) != 0 &&
-			    strncmp(optarg, "https://", 8) != 0) {
-				rc = mr_cli_usage_error(cmd, "--server wants a "
-				    "URL such as http://127.0.0.1:1234, not "
-				    "'%s'", optarg);
+			if ((rc = mr_cli_server_url(cmd, optarg)) !=
+			    MR_EXIT_OK)
 				goto out;
-			}
 			mr_strlist_push_unique(&servers, optarg);
 			break;
 		case OPT_NO_SERVERS_R:

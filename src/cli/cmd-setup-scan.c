@@ -385,13 +385,6 @@ print_text(const struct mr_discovery *d, bool servers, struct mr_buf *b)
 	print_fixes(d, short_ctx, b);
 }
 
-static bool
-url_ok(const char *u)
-{
-	return (strncmp(u, "http://", 7) == 0 && u[7] != '\0') ||
-	    (strncmp(u, "https://", 8) == 0 && u[8] != '\0');
-}
-
 static int
 run(const struct mr_cmd *cmd, int argc, char **argv)
 {
@@ -432,12 +425,9 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 			no_default_dirs = true;
 			break;
 		case OPT_SERVER:
-			if (!url_ok(optarg)) {
-				rc = mr_cli_usage_error(cmd, "--server wants a "
-				    "URL such as http://127.0.0.1:1234, not "
-				    "'%s'", optarg);
+			if ((rc = mr_cli_server_url(cmd, optarg)) !=
+			    MR_EXIT_OK)
 				goto out;
-			}
 			mr_strlist_push_unique(&given, optarg);
 			break;
 		case OPT_NO_SERVERS:
