@@ -67,12 +67,15 @@ int	 mr_cli_seconds(const struct mr_cmd *cmd, const char *opt,
 /* --server: an http:// or https:// URL with something after the scheme,
  * MR_EXIT_OK, or the usage error's exit code. */
 int	 mr_cli_server_url(const struct mr_cmd *cmd, const char *arg);
+struct mr_discover_opts;
 /*
- * The servers to probe instead of the defaults, from
- * MODEL_ROUTER_DEFAULT_SERVERS (URLs separated by blanks or commas),
- * added to OUT; false when the variable is not set (use the defaults).
+ * Which servers discovery O probes: the defaults, or instead the URLs in
+ * MODEL_ROUTER_DEFAULT_SERVERS (separated by blanks or commas) when it is
+ * set; then GIVEN (--server; may be NULL).  LIST holds the URLs O points
+ * at: the caller clears it after the discovery.
  */
-bool	 mr_cli_default_servers(struct mr_strlist *out);
+void	 mr_cli_discover_servers(struct mr_strlist *list,
+	    const struct mr_strlist *given, struct mr_discover_opts *o);
 
 /* REL under $MODEL_ROUTER_HOME, else under ~/.model-router.  Caller frees. */
 char	*mr_cli_home_file(const char *rel);

@@ -13,6 +13,7 @@
 
 #include "cli-int.h"
 #include "mr/config.h"
+#include "mr/discover.h"
 #include "mr/unicode.h"
 
 const struct mr_cmd *const mr_commands[] = {
@@ -184,20 +185,27 @@ mr_cli_server_url(const struct mr_cmd *cmd, const char *arg)
 	    "http://127.0.0.1:1234, not '%s'", arg);
 }
 
-bool
-mr_cli_default_servers(struct mr_strlist *out)
+void
+mr_cli_discover_servers(struct mr_strlist *list,
+    const struct mr_strlist *given, struct mr_discover_opts *o)
 {
 	const char *v = getenv("MODEL_ROUTER_DEFAULT_SERVERS");
 	char *copy, *tok, *save = NULL;
+	size_t i;
 
-	if (v == NULL)
-		return false;
-	copy = mr_xstrdup(v);
-	for (tok = strtok_r(copy, " \t,", &save); tok != NULL;
-	    tok = strtok_r(NULL, " \t,", &save))
-		mr_strlist_push_unique(out, tok);
-	free(copy);
-	return true;
+	if (v != NULL) {
+		copy = mr_xstrdup(v);
+		for (tok = strtok_r(copy, " \t,", &save); tok != NULL;
+		    tok = strtok_r(NULL, " \t,", &save))
+			mr_strlist_push_unique(list, tok);
+		free(copy);
+	}
+	for (i = 0; given != NULL && i < given->n; i++)
+		mr_strlist_push_unique(list, given->v[i]);
+	o->servers = (const char *const *)list->v;
+	o->nservers = list->n;
+	/* otherwise discovery probes the defaults, then these */
+	o->no_default_servers = v != NULL;
 }
 
 bool

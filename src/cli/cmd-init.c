@@ -165,7 +165,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	char *backup_dir = NULL, *backup_id = NULL, *msg, why[256] = "";
 	char *end;
 	bool json = false, yes = false, force = false, dry = false;
-	bool autodetect = false, replaced, have_disc = false;
+	bool autodetect = false, have_disc = false;
 	double timeout = 0.5;
 	long port = 8082;
 	const char *paths[2];
@@ -249,10 +249,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 
 	/* what is running and installed */
 	memset(&o, 0, sizeof(o));
-	replaced = mr_cli_default_servers(&servers);
-	o.servers = (const char *const *)servers.v;
-	o.nservers = servers.n;
-	o.no_default_servers = replaced;
+	mr_cli_discover_servers(&servers, NULL, &o);
 	o.timeout_ms = (long)(timeout * 1000);
 	o.no_hardware = true;
 	mr_discover(&o, NULL, &d);

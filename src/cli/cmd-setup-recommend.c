@@ -161,6 +161,7 @@ static int
 run(const struct mr_cmd *cmd, int argc, char **argv)
 {
 	struct mr_strlist dirs = MR_STRLIST_INIT, servers = MR_STRLIST_INIT;
+	struct mr_strlist list = MR_STRLIST_INIT;	/* what is probed */
 	struct mr_catalog cat;
 	struct mr_discover_opts o;
 	struct mr_discovery d;
@@ -303,15 +304,8 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	o.model_dirs = (const char *const *)dirs.v;
 	o.nmodel_dirs = dirs.n;
 	o.no_default_dirs = no_default_dirs;
-	o.servers = (const char *const *)servers.v;
-	o.nservers = servers.n;
+	mr_cli_discover_servers(&list, &servers, &o);
 	o.no_servers = no_servers;
-	/* the same override setup scan honours */
-	if (mr_cli_default_servers(&servers)) {
-		o.servers = (const char *const *)servers.v;
-		o.nservers = servers.n;
-		o.no_default_servers = true;
-	}
 	o.timeout_ms = lround(timeout * 1000);
 	sysroot = getenv("MODEL_ROUTER_SYSROOT");
 	o.sysroot = sysroot != NULL && *sysroot ? sysroot : NULL;
@@ -371,6 +365,7 @@ out:
 	mr_buf_release(&b);
 	mr_strlist_clear(&dirs);
 	mr_strlist_clear(&servers);
+	mr_strlist_clear(&list);
 	return rc;
 }
 

@@ -454,15 +454,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	o.model_dirs = (const char *const *)dirs.v;
 	o.nmodel_dirs = dirs.n;
 	o.no_default_dirs = no_default_dirs;
-	if (!no_servers) {
-		if (!mr_cli_default_servers(&servers))
-			mr_default_servers(NULL, &servers);
-		for (c = 0; c < (int)given.n; c++)
-			mr_strlist_push_unique(&servers, given.v[c]);
-	}
-	o.servers = (const char *const *)servers.v;
-	o.nservers = servers.n;
-	o.no_default_servers = true;	/* default_servers() chose them */
+	mr_cli_discover_servers(&servers, &given, &o);
 	o.no_servers = no_servers;
 	o.timeout_ms = lround(timeout * 1000);
 	/* for tests: /proc, /sys and the like under another root */
