@@ -1,7 +1,9 @@
 /*
  * libFuzzer target for what the proxy does with a client's body: any
  * bytes as a request to each API, routed against a fixed config; the
- * routing text and the upstream body never crash, leak or hang.
+ * routing text and the upstream body never crash, leak or hang, and the
+ * upstream body is checked: one "model", the backend's; no tool keys for
+ * a strip_tools backend; the client's body as it was.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +15,40 @@
 #include "mr/gateway.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+check_upstream(cJSON *body, const struct mr_proxy_backend *b)
+{
+	char *before = cJSON_PrintUnformatted(body), *after, *u;
+	const cJSON *it;
+	cJSON *o;
+	bool added;
+	int models = 0;
+
+	u = mr_gw_upstream_body(body, b, &added);
+	after = cJSON_PrintUnformatted(body);
+	if (u == NULL || before == NULL || after == NULL ||
+	    strcmp(before, after) != 0)
+		abort();	/* the client's body changed */
+	if ((o = cJSON_Parse(u)) == NULL || !cJSON_IsObject(o))
+		abort();
+	cJSON_ArrayForEach(it, o) {
+		if (strcmp(it->string, "model") == 0 && (++models > 1 ||
+		    !cJSON_IsString(it) || strcmp(it->valuestring, b->model)))
+			abort();
+		if (b->strip_tools && (!strcmp(it->string, "tools") ||
+		    !strcmp(it->string, "tool_choice") ||
+		    !strcmp(it->string, "functions") ||
+		    !strcmp(it->string, "parallel_tool_calls")))
+			abort();
+	}
+	if (models != 1)
+		abort();
+	cJSON_Delete(o);
+	free(before);
+	free(after);
+	free(u);
+}
 
 static const char yaml[] =
 	"backends:\n"
@@ -33,8 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mr_gw_route rt;
 	struct mr_error err = MR_ERROR_INIT;
 	cJSON *body;
-	char *p, *u;
-	bool added;
+	char *p;
 	int api;
 
 	if (pc == NULL) {
@@ -55,11 +90,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p = mr_gw_prompt((enum mr_gw_api)api, body);
 			free(p);
 			mr_gw_route(pc, r, (enum mr_gw_api)api, body, &rt);
-			if (rt.nchain > 0) {
-				u = mr_gw_upstream_body(body, rt.chain[0],
-				    &added);
-				free(u);
-			}
+			for (size_t i = 0; i < rt.nchain; i++)
+				check_upstream(body, rt.chain[i]);
 		}
 	cJSON_Delete(body);
 	return 0;

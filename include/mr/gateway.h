@@ -64,9 +64,11 @@ void	 mr_gw_route(const struct mr_proxy_config *pc,
  * a backend with strip_tools, no tools, tool_choice, parallel_tool_calls
  * or functions.  For a stream, usage is asked for; *ADDED_USAGE says the
  * client did not ask for it (so the proxy must not pass that chunk on).
- * Caller frees.
+ * The client's key order is kept; a second "model" key is dropped.  BODY
+ * is changed while the text is made (no copy when only the model
+ * changes) and is as it was on return.  Caller frees.
  */
-char	*mr_gw_upstream_body(const struct cJSON *body,
+char	*mr_gw_upstream_body(struct cJSON *body,
 	    const struct mr_proxy_backend *b, bool *added_usage);
 
 /* {"error":{"message","type"},"selected_engine"} (engine may be NULL). */

@@ -1,6 +1,7 @@
 /*
  * The proxy's routing decisions (reference-cli-proxy-setup.md §C.3-C.4).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,42 +303,106 @@ mr_gw_route(const struct mr_proxy_config *pc, const struct mr_router *router,
 
 /* ---- bodies -------------------------------------------------------------------- */
 
+static const char *const tool_keys[] = { "tools", "tool_choice",
+	"parallel_tool_calls", "functions" };
+
+static bool
+tool_key(const char *k)
+{
+	size_t i;
+
+	for (i = 0; i < MR_NELEM(tool_keys); i++)
+		if (strcmp(k, tool_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* O as text with its "model" (the only one, or none) naming MODEL; O is
+ * as it was after. */
+static char *
+print_with_model(cJSON *o, cJSON *m, const char *model)
+{
+	char *s, *v;
+	int type;
+
+	if (m == NULL) {
+		m = cJSON_CreateStringReference(model);
+		cJSON_AddItemToObject(o, "model", m);
+		s = cJSON_PrintUnformatted(o);
+		cJSON_Delete(cJSON_DetachItemViaPointer(o, m));
+		return s;
+	}
+	/* the client's item lends its place: the key order is kept */
+	type = m->type;
+	v = m->valuestring;
+	m->type = cJSON_String | (type & ~0xff);
+	m->valuestring = (char *)(uintptr_t)model;
+	s = cJSON_PrintUnformatted(o);
+	m->type = type;
+	m->valuestring = v;
+	return s;
+}
+
 char *
-mr_gw_upstream_body(const cJSON *body, const struct mr_proxy_backend *b,
+mr_gw_upstream_body(cJSON *body, const struct mr_proxy_backend *b,
     bool *added_usage)
 {
-	static const char *const tool_keys[] = { "tools", "tool_choice",
-		"parallel_tool_calls", "functions" };
-	cJSON *c = cJSON_Duplicate(body, true), *so;
-	const cJSON *st;
+	cJSON *c, *it, *next, *m = NULL, *so;
+	bool copy = false;
 	char *s;
 	size_t i;
 
 	*added_usage = false;
-	cJSON_DeleteItemFromObjectCaseSensitive(c, "model");
-	cJSON_AddStringToObject(c, "model", b->model);
-	if (b->strip_tools)
-		for (i = 0; i < MR_NELEM(tool_keys); i++)
-			cJSON_DeleteItemFromObjectCaseSensitive(c, tool_keys[i]);
-	st = cJSON_GetObjectItemCaseSensitive(c, "stream");
-	if (cJSON_IsTrue(st)) {
+	for (it = body->child; it != NULL; it = it->next) {
+		if (it->string == NULL)
+			continue;
+		if (strcmp(it->string, "model") == 0) {
+			if (m != NULL)
+				copy = true;	/* a second one */
+			else
+				m = it;
+		} else if (b->strip_tools && tool_key(it->string))
+			copy = true;
+	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "stream"))) {
 		/* usage from the stream, without changing what the client
 		 * asked for */
+		so = cJSON_GetObjectItemCaseSensitive(body, "stream_options");
+		*added_usage = !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		    so, "include_usage"));
+		copy |= *added_usage;
+	}
+	if (!copy)	/* the common case: only the model changes */
+		return print_with_model(body, m, b->model);
+
+	c = cJSON_Duplicate(body, true);
+	/* one "model": a later duplicate would win with many parsers */
+	for (m = NULL, it = c->child; it != NULL; it = next) {
+		next = it->next;
+		if (it->string != NULL && strcmp(it->string, "model") == 0) {
+			if (m == NULL)
+				m = it;
+			else
+				cJSON_Delete(cJSON_DetachItemViaPointer(c, it));
+		}
+	}
+	if (b->strip_tools)
+		for (i = 0; i < MR_NELEM(tool_keys); i++)
+			while (cJSON_GetObjectItemCaseSensitive(c,
+			    tool_keys[i]) != NULL)
+				cJSON_DeleteItemFromObjectCaseSensitive(c,
+				    tool_keys[i]);
+	if (*added_usage) {
 		so = cJSON_GetObjectItemCaseSensitive(c, "stream_options");
 		if (!cJSON_IsObject(so)) {
 			cJSON_DeleteItemFromObjectCaseSensitive(c,
 			    "stream_options");
 			so = cJSON_AddObjectToObject(c, "stream_options");
 		}
-		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(so,
-		    "include_usage"))) {
-			cJSON_DeleteItemFromObjectCaseSensitive(so,
-			    "include_usage");
-			cJSON_AddTrueToObject(so, "include_usage");
-			*added_usage = true;
-		}
+		cJSON_DeleteItemFromObjectCaseSensitive(so, "include_usage");
+		cJSON_AddTrueToObject(so, "include_usage");
 	}
-	s = cJSON_PrintUnformatted(c);
+	s = print_with_model(c, m, b->model);
 	cJSON_Delete(c);
 	return s;
 }

@@ -5,6 +5,7 @@
  * order with their HELP and TYPE lines.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,21 +148,25 @@ find(struct mr_metrics *m, enum family f, const char *key)
 	return &m->tab[i];
 }
 
-/* A label value as the text format wants it. */
+/* A label value as the text format wants it: runs without a character
+ * to escape are copied whole. */
 void
 mr_prom_label(struct mr_buf *b, const char *name, const char *v)
 {
+	size_t n;
+
 	if (b->len > 0)
 		mr_buf_addch(b, ',');
 	mr_buf_addstr(b, name);
-	mr_buf_addstr(b, "=\"");
-	for (v = v ? v : ""; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			mr_buf_addch(b, '\\');
-		if (*v == '\n')
-			mr_buf_addstr(b, "\\n");
-		else
-			mr_buf_addch(b, *v);
+	mr_buf_add(b, "=\"", 2);
+	for (v = v ? v : ""; *v; v += n) {
+		if ((n = strcspn(v, "\\\"\n")) > 0) {
+			mr_buf_add(b, v, n);
+			continue;
+		}
+		mr_buf_add(b, *v == '\n' ? "\\n" : *v == '"' ? "\\\"" : "\\\\",
+		    2);
+		n = 1;
 	}
 	mr_buf_addch(b, '"');
 }
@@ -189,8 +194,13 @@ void
 mr_metrics_request(struct mr_metrics *m, const struct mr_metrics_req *r)
 {
 	struct mr_buf a = MR_BUF_INIT, b = MR_BUF_INIT, c = MR_BUF_INIT;
+	struct mr_buf tp = MR_BUF_INIT, tc = MR_BUF_INIT;
+	bool tokens = r->backend != NULL && (r->usage.prompt >= 0 ||
+	    r->usage.completion >= 0);
 	char code[16];
 
+	/* the label sets first, so the lock is held for the sums alone */
+	mr_buf_grow(&a, 64);
 	snprintf(code, sizeof(code), "%d", r->status);
 	mr_prom_label(&a, "api", r->api ? r->api : "other");
 	mr_prom_label(&a, "code", code);
@@ -198,8 +208,15 @@ mr_metrics_request(struct mr_metrics *m, const struct mr_metrics_req *r)
 		mr_prom_label(&b, "backend", r->backend);
 		if (r->engine != NULL) {
 			mr_prom_label(&c, "engine", r->engine);
-			mr_prom_label(&c, "backend", r->backend);
+			mr_buf_addch(&c, ',');
+			mr_buf_add(&c, b.buf, b.len);
 		}
+	}
+	if (tokens) {
+		mr_buf_add(&tp, b.buf, b.len);
+		mr_prom_label(&tp, "kind", "prompt");
+		mr_buf_add(&tc, b.buf, b.len);
+		mr_prom_label(&tc, "kind", "completion");
 	}
 	pthread_mutex_lock(&m->mu);
 	add(m, F_REQUESTS, a.buf, 1);
@@ -212,25 +229,16 @@ mr_metrics_request(struct mr_metrics *m, const struct mr_metrics_req *r)
 		if (r->stream && r->ttfb_seconds >= 0)
 			observe(m, F_TTFB, b.buf, r->ttfb_seconds);
 	}
+	if (tokens && r->usage.prompt >= 0)
+		add(m, F_TOKENS, tp.buf, (double)r->usage.prompt);
+	if (tokens && r->usage.completion >= 0)
+		add(m, F_TOKENS, tc.buf, (double)r->usage.completion);
 	pthread_mutex_unlock(&m->mu);
-	if (r->backend != NULL && (r->usage.prompt >= 0 ||
-	    r->usage.completion >= 0)) {
-		mr_buf_reset(&a);
-		mr_prom_label(&a, "backend", r->backend);
-		mr_prom_label(&a, "kind", "prompt");
-		mr_buf_reset(&c);
-		mr_prom_label(&c, "backend", r->backend);
-		mr_prom_label(&c, "kind", "completion");
-		pthread_mutex_lock(&m->mu);
-		if (r->usage.prompt >= 0)
-			add(m, F_TOKENS, a.buf, (double)r->usage.prompt);
-		if (r->usage.completion >= 0)
-			add(m, F_TOKENS, c.buf, (double)r->usage.completion);
-		pthread_mutex_unlock(&m->mu);
-	}
 	mr_buf_release(&a);
 	mr_buf_release(&b);
 	mr_buf_release(&c);
+	mr_buf_release(&tp);
+	mr_buf_release(&tc);
 }
 
 void

@@ -264,10 +264,23 @@ plain_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
 static pthread_key_t easy_key;
 static pthread_once_t easy_once = PTHREAD_ONCE_INIT;
 
+/* A thread's handle, and the last upstream URL it parsed: a client's
+ * requests mostly go to one backend, whose URL is parsed once. */
+struct thread_easy {
+	CURL	*easy;
+	CURLU	*u;
+	char	*url;
+};
+
 static void
-easy_free(void *e)
+easy_free(void *arg)
 {
-	curl_easy_cleanup(e);
+	struct thread_easy *t = arg;
+
+	curl_easy_cleanup(t->easy);
+	curl_url_cleanup(t->u);
+	free(t->url);
+	free(t);
 }
 
 static void
@@ -276,47 +289,85 @@ easy_key_make(void)
 	pthread_key_create(&easy_key, easy_free);
 }
 
-static CURL *
+static struct thread_easy *
 thread_easy(void)
 {
-	CURL *e;
+	struct thread_easy *t;
 
 	pthread_once(&easy_once, easy_key_make);
-	if ((e = pthread_getspecific(easy_key)) != NULL)
-		return e;	/* every user resets it when done with it */
-	if ((e = curl_easy_init()) != NULL)
-		pthread_setspecific(easy_key, e);
-	return e;
+	if ((t = pthread_getspecific(easy_key)) != NULL)
+		return t;	/* every user resets it when done with it */
+	t = mr_xcalloc(1, sizeof(*t));
+	if ((t->easy = curl_easy_init()) == NULL ||
+	    (t->u = curl_url()) == NULL) {
+		curl_easy_cleanup(t->easy);
+		free(t);
+		return NULL;
+	}
+	pthread_setspecific(easy_key, t);
+	return t;
+}
+
+/* libcurl adds "Expect: 100-continue" to a POST body above this size
+ * (1 MiB since 7.69.0, 1 KiB before); an empty "Expect:" stops it, and
+ * would cost a round trip to the upstream otherwise. */
+static size_t
+expect_from(void)
+{
+	static atomic_size_t from;
+	size_t v = atomic_load_explicit(&from, memory_order_relaxed);
+
+	if (v == 0) {
+		v = curl_version_info(CURLVERSION_NOW)->version_num >=
+		    0x074500 ? 1024 * 1024 : 1024;
+		atomic_store_explicit(&from, v, memory_order_relaxed);
+	}
+	return v;
 }
 
 static CURL *
 easy_for(struct server *sv, const struct mr_proxy_backend *b, const char *url,
-    const char *body, struct curl_slist **hdrs, bool reuse)
+    const char *body, struct curl_slist **hdrs)
 {
-	CURL *e = reuse ? thread_easy() : curl_easy_init();
+	struct thread_easy *t = thread_easy();
+	size_t len = strlen(body);
 	char *auth;
+	CURL *e;
 
-	if (e == NULL)
+	if (t == NULL)
 		return NULL;
+	e = t->easy;
+	/* the user agent as a header of ours: libcurl formats its own
+	 * CURLOPT_USERAGENT line anew for every request */
 	*hdrs = curl_slist_append(NULL, "Content-Type: application/json");
-	/* "Expect: 100-continue" would cost a round trip on big bodies */
-	*hdrs = curl_slist_append(*hdrs, "Expect:");
+	*hdrs = curl_slist_append(*hdrs, "User-Agent: model-router/"
+	    MR_VERSION);
+	if (len >= expect_from())
+		*hdrs = curl_slist_append(*hdrs, "Expect:");
 	if (b->api_key != NULL) {
 		auth = mr_xasprintf("Authorization: Bearer %s", b->api_key);
 		*hdrs = curl_slist_append(*hdrs, auth);
 		memset(auth, 0, strlen(auth));
 		free(auth);
 	}
-	curl_easy_setopt(e, CURLOPT_URL, url);
+	if (t->url == NULL || strcmp(t->url, url) != 0) {
+		free(t->url);
+		t->url = curl_url_set(t->u, CURLUPART_URL, url, 0) ==
+		    CURLUE_OK ? mr_xstrdup(url) : NULL;
+	}
+	if (t->url != NULL)
+		curl_easy_setopt(e, CURLOPT_CURLU, t->u);
+	else
+		curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, *hdrs);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(b->timeout_seconds *
 	    1000));
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(b->connect_timeout_seconds * 1000));
 	curl_easy_setopt(e, CURLOPT_SHARE, sv->share);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "model-router/" MR_VERSION);
 	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -599,7 +650,7 @@ try_stream(struct MHD_Connection *c, struct server *sv, struct state *s,
 	r->meta.fbt = b->first_byte_timeout_seconds;
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	r->meta.client_fd = ci ? ci->connect_fd : -1;
-	r->easy = easy_for(sv, b, r->url, r->body, &r->hdrs, true);
+	r->easy = easy_for(sv, b, r->url, r->body, &r->hdrs);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, relay_write);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
@@ -712,7 +763,7 @@ try_plain(struct MHD_Connection *c, struct server *sv, struct outcome *oc,
 	meta.fbt = b->first_byte_timeout_seconds;
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	meta.client_fd = ci ? ci->connect_fd : -1;
-	if ((e = easy_for(sv, b, url, body, &hdrs, true)) == NULL) {
+	if ((e = easy_for(sv, b, url, body, &hdrs)) == NULL) {
 		free(body);
 		*f = MR_FALLBACK_CONNECT;
 		mr_strlist_push_take(&oc->tried, mr_xasprintf("%s: cannot make "

@@ -160,6 +160,36 @@ test_bodies(void **state)
 	free(s);
 	cJSON_Delete(b);
 
+	/* only the model changes: in its place, the body as it was after */
+	b = cJSON_Parse("{\"model\":7,\"messages\":[],\"tools\":[]}");
+	s = mr_gw_upstream_body(b, mr_proxycfg_backend(pc, "balanced"),
+	    &added);
+	assert_string_equal(s, "{\"model\":\"b\",\"messages\":[],"
+	    "\"tools\":[]}");
+	assert_false(added);
+	free(s);
+	s = cJSON_PrintUnformatted(b);
+	assert_string_equal(s, "{\"model\":7,\"messages\":[],\"tools\":[]}");
+	free(s);
+	cJSON_Delete(b);
+	/* no model: one is added; two: the second, which many parsers would
+	 * take, is dropped */
+	b = cJSON_Parse("{\"messages\":[]}");
+	s = mr_gw_upstream_body(b, mr_proxycfg_backend(pc, "balanced"),
+	    &added);
+	assert_string_equal(s, "{\"messages\":[],\"model\":\"b\"}");
+	free(s);
+	s = cJSON_PrintUnformatted(b);
+	assert_string_equal(s, "{\"messages\":[]}");
+	free(s);
+	cJSON_Delete(b);
+	b = cJSON_Parse("{\"model\":\"x\",\"messages\":[],\"model\":\"y\"}");
+	s = mr_gw_upstream_body(b, mr_proxycfg_backend(pc, "balanced"),
+	    &added);
+	assert_string_equal(s, "{\"model\":\"b\",\"messages\":[]}");
+	free(s);
+	cJSON_Delete(b);
+
 	s = mr_gw_error_body("human_confirmation_required", "Human "
 	    "confirmation is required before dispatch.", "human_confirm");
 	assert_string_equal(s, "{\"error\":{\"message\":\"Human confirmation "

@@ -202,6 +202,7 @@ test_metrics_text(void **state)
 	r.fallback = true;
 	mr_metrics_request(m, &r);
 	mr_metrics_upstream_error(m, "ollama", "connect");
+	mr_metrics_upstream_error(m, "a\\b\nc\"", "x");
 	mr_metrics_retry(m, "ollama");
 	/* many series: the table grows */
 	for (i = 0; i < 100; i++) {
@@ -231,6 +232,13 @@ test_metrics_text(void **state)
 	    "backend=\"ollama\",reason=\"connect\"}") == 1);
 	assert_true(value(out.buf, "model_router_retries_total{backend="
 	    "\"b99\"}") == 1);
+	assert_true(value(out.buf, "model_router_routed_total{engine="
+	    "\"fast_local\",backend=\"lm\\\"studio\"}") == 2);
+	assert_true(value(out.buf, "model_router_tokens_total{backend="
+	    "\"lm\\\"studio\",kind=\"prompt\"}") == 20);
+	/* backslash, newline and quote, each as the text format wants */
+	assert_true(value(out.buf, "model_router_upstream_errors_total{"
+	    "backend=\"a\\\\b\\nc\\\"\",reason=\"x\"}") == 1);
 	assert_non_null(strstr(out.buf, "# TYPE model_router_requests_total "
 	    "counter\n"));
 	mr_buf_release(&out);
