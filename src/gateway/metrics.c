@@ -201,7 +201,13 @@ mr_metrics_request(struct mr_metrics *m, const struct mr_metrics_req *r)
 
 	/* the label sets first, so the lock is held for the sums alone */
 	mr_buf_grow(&a, 64);
-	snprintf(code, sizeof(code), "%d", r->status);
+	if (r->status >= 100 && r->status <= 999) {	/* HTTP's own */
+		code[0] = (char)('0' + r->status / 100);
+		code[1] = (char)('0' + r->status / 10 % 10);
+		code[2] = (char)('0' + r->status % 10);
+		code[3] = '\0';
+	} else
+		snprintf(code, sizeof(code), "%d", r->status);
 	mr_prom_label(&a, "api", r->api ? r->api : "other");
 	mr_prom_label(&a, "code", code);
 	if (r->backend != NULL) {

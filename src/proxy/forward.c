@@ -97,23 +97,23 @@ outcome_release(struct outcome *oc)
 /* ---- headers ---------------------------------------------------------- */
 
 static void
-header(struct mr_strlist *h, const char *name, const char *value)
+header(struct route_hdrs *h, const char *name, const char *value)
 {
-	char v[129];
+	char *v = h->value[h->n];
 	size_t i;
 
 	/* printable ASCII only, at most 128 characters */
 	for (i = 0; value[i] && i < 128; i++)
 		v[i] = value[i] >= 0x20 && value[i] < 0x7f ? value[i] : '?';
 	v[i] = '\0';
-	mr_strlist_push(h, name);
-	mr_strlist_push(h, v);
+	h->name[h->n++] = name;
 }
 
 static void
-route_headers(struct mr_strlist *h, const struct outcome *oc,
+route_headers(struct route_hdrs *h, const struct outcome *oc,
     const struct mr_proxy_backend *b)
 {
+	h->n = 0;
 	header(h, "X-ModelRouter-Request-ID", oc->id);
 	header(h, "X-ModelRouter-Engine", oc->rt.engine ? oc->rt.engine : "");
 	header(h, "X-ModelRouter-Mode", oc->rt.mode ? oc->rt.mode :
@@ -290,13 +290,13 @@ easy_key_make(void)
 }
 
 static struct thread_easy *
-thread_easy(void)
+thread_easy(struct server *sv)
 {
 	struct thread_easy *t;
 
 	pthread_once(&easy_once, easy_key_make);
 	if ((t = pthread_getspecific(easy_key)) != NULL)
-		return t;	/* every user resets it when done with it */
+		return t;
 	t = mr_xcalloc(1, sizeof(*t));
 	if ((t->easy = curl_easy_init()) == NULL ||
 	    (t->u = curl_url()) == NULL) {
@@ -304,6 +304,15 @@ thread_easy(void)
 		free(t);
 		return NULL;
 	}
+	/* what every request of the handle has; the rest is set anew for
+	 * each (and every use sets the same options, so none is left over
+	 * from the last) */
+	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_SHARE, sv->share);
+	curl_easy_setopt(t->easy, CURLOPT_NOPROGRESS, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
 	pthread_setspecific(easy_key, t);
 	return t;
 }
@@ -329,7 +338,7 @@ static CURL *
 easy_for(struct server *sv, const struct mr_proxy_backend *b, const char *url,
     const char *body, struct curl_slist **hdrs)
 {
-	struct thread_easy *t = thread_easy();
+	struct thread_easy *t = thread_easy(sv);
 	size_t len = strlen(body);
 	char *auth;
 	CURL *e;
@@ -355,24 +364,33 @@ easy_for(struct server *sv, const struct mr_proxy_backend *b, const char *url,
 		t->url = curl_url_set(t->u, CURLUPART_URL, url, 0) ==
 		    CURLUE_OK ? mr_xstrdup(url) : NULL;
 	}
-	if (t->url != NULL)
+	if (t->url != NULL) {
 		curl_easy_setopt(e, CURLOPT_CURLU, t->u);
-	else
+	} else {
+		curl_easy_setopt(e, CURLOPT_CURLU, NULL);
 		curl_easy_setopt(e, CURLOPT_URL, url);
+	}
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, *hdrs);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(b->timeout_seconds *
 	    1000));
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(b->connect_timeout_seconds * 1000));
-	curl_easy_setopt(e, CURLOPT_SHARE, sv->share);
-	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-#endif
 	return e;
+}
+
+/* A request's end: the handle keeps its options and connections, but
+ * not the pointers to what is freed next (the next request sets them
+ * all again). */
+static void
+easy_done(CURL *e)
+{
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, NULL);
+	curl_easy_setopt(e, CURLOPT_XFERINFODATA, NULL);
 }
 
 static size_t
@@ -538,10 +556,9 @@ relay_free(struct relay *r)
 		state_put(r->s);
 		atomic_fetch_sub(&r->sv->in_flight, 1);
 	}
-	/* the handle goes back to the client's thread, options dropped
-	 * (the headers and body they point at are freed next) */
+	/* the handle goes back to the client's thread */
 	if (r->easy != NULL)
-		curl_easy_reset(r->easy);
+		easy_done(r->easy);
 	curl_slist_free_all(r->hdrs);
 	pthread_mutex_destroy(&r->mu);
 	pthread_cond_destroy(&r->cv);
@@ -634,7 +651,7 @@ try_stream(struct MHD_Connection *c, struct server *sv, struct state *s,
 {
 	struct relay *r = mr_xcalloc(1, sizeof(*r));
 	struct MHD_Response *resp;
-	struct mr_strlist h = MR_STRLIST_INIT;
+	struct route_hdrs h;
 	const union MHD_ConnectionInfo *ci;
 	struct meta meta;
 	long status;
@@ -659,7 +676,7 @@ try_stream(struct MHD_Connection *c, struct server *sv, struct state *s,
 	curl_easy_setopt(r->easy, CURLOPT_XFERINFODATA, r);
 	if (pthread_create(&r->tid, NULL, relay_main, r) != 0) {
 		if (r->easy != NULL)
-			curl_easy_reset(r->easy);
+			easy_done(r->easy);
 		*f = MR_FALLBACK_CONNECT;
 		mr_strlist_push_take(&oc->tried, mr_xasprintf("%s: cannot start "
 		    "a thread", b->name));
@@ -719,11 +736,10 @@ try_stream(struct MHD_Connection *c, struct server *sv, struct state *s,
 	MHD_add_response_header(resp, "Content-Type", r->meta.ctype[0] ?
 	    r->meta.ctype : "text/event-stream");
 	MHD_add_response_header(resp, "Cache-Control", "no-cache");
-	for (k = 0; k + 1 < h.n; k += 2)
-		MHD_add_response_header(resp, h.v[k], h.v[k + 1]);
+	for (k = 0; k < h.n; k++)
+		MHD_add_response_header(resp, h.name[k], h.value[k]);
 	*rc = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
-	mr_strlist_clear(&h);
 	return ANSWERED;
 }
 
@@ -744,13 +760,47 @@ looks_json(const char *p, size_t n)
 	    (p[0] == '[' && p[n - 1] == ']'));
 }
 
+/* B's URL for API, in BUF when it fits (else the caller frees it). */
+static char *
+upstream_url(char *buf, size_t cap, const struct mr_proxy_backend *b,
+    enum mr_gw_api api)
+{
+	const char *path = mr_gw_upstream_path(api);
+	size_t n = strlen(b->base_url), k = strlen(path);
+	char *u = n + k < cap ? buf : mr_xmalloc(n + k + 1);
+
+	memcpy(u, b->base_url, n);
+	memcpy(u + n, path, k + 1);
+	return u;
+}
+
+/* Eight hex digits, unique enough for a log: time, a counter and the
+ * process. */
+static void
+request_id(char id[9])
+{
+	static atomic_uint counter, pid;  /* a system call saved */
+	static const char hex[] = "0123456789abcdef";
+	unsigned v, p = atomic_load_explicit(&pid, memory_order_relaxed);
+	int i;
+
+	if (p == 0)
+		atomic_store_explicit(&pid, p = (unsigned)getpid(),
+		    memory_order_relaxed);
+	v = (unsigned)time(NULL) * 2654435761u ^
+	    atomic_fetch_add(&counter, 1) * 40503u ^ p;
+	for (i = 7; i >= 0; i--, v >>= 4)
+		id[i] = hex[v & 15];
+	id[8] = '\0';
+}
+
 static enum tried
 try_plain(struct MHD_Connection *c, struct server *sv, struct outcome *oc,
     const struct mr_proxy_backend *b, const char *url, char *body,
     enum last last, unsigned *f, MHD_RESULT *rc)
 {
 	struct mr_buf out = MR_BUF_INIT;
-	struct mr_strlist h = MR_STRLIST_INIT;
+	struct route_hdrs h;
 	struct curl_slist *hdrs;
 	const union MHD_ConnectionInfo *ci;
 	struct meta meta;
@@ -778,9 +828,7 @@ try_plain(struct MHD_Connection *c, struct server *sv, struct outcome *oc,
 	curl_easy_setopt(e, CURLOPT_XFERINFODATA, &meta);
 	cr = curl_easy_perform(e);
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-	/* the handle stays with this thread; the reset drops its options
-	 * (the headers and body it points at are freed next) */
-	curl_easy_reset(e);
+	easy_done(e);	/* the handle stays with this thread */
 	curl_slist_free_all(hdrs);
 	free(body);
 	if (meta.client_gone) {
@@ -822,7 +870,6 @@ try_plain(struct MHD_Connection *c, struct server *sv, struct outcome *oc,
 	route_headers(&h, oc, b);
 	*rc = send_body(c, (unsigned)status, meta.ctype[0] ? meta.ctype :
 	    "application/json", out.buf, out.len, &h);
-	mr_strlist_clear(&h);
 	mr_buf_release(&out);
 	return ANSWERED;
 }
@@ -850,14 +897,13 @@ error_out(struct MHD_Connection *c, struct server *sv, struct outcome *oc,
     unsigned status, const char *type, const char *msg,
     const struct mr_proxy_backend *b)
 {
-	struct mr_strlist h = MR_STRLIST_INIT;
+	struct route_hdrs h;
 	MHD_RESULT rc;
 
 	atomic_fetch_add(&sv->errors, 1);
 	route_headers(&h, oc, b);
 	rc = send_json(c, status, mr_gw_error_body(type, msg, oc->rt.engine),
 	    &h);
-	mr_strlist_clear(&h);
 	oc->status = (int)status;
 	return rc;
 }
@@ -869,7 +915,7 @@ routed(struct MHD_Connection *c, struct server *sv, struct state *s,
 	struct outcome oc;
 	struct mr_buf msg = MR_BUF_INIT;
 	const struct mr_proxy_backend *b;
-	char *body, *url;
+	char *body, *url, ubuf[512];
 	cJSON *req;
 	bool added, last;
 	size_t i, pass, nleft;
@@ -885,19 +931,7 @@ routed(struct MHD_Connection *c, struct server *sv, struct state *s,
 	oc.t0 = t0;
 	oc.ttfb_ms = -1;
 	oc.usage.prompt = oc.usage.completion = oc.usage.total = -1;
-	{
-		static atomic_uint counter, pid;  /* a system call saved */
-		unsigned v, p = atomic_load_explicit(&pid,
-		    memory_order_relaxed);
-
-		if (p == 0)
-			atomic_store_explicit(&pid, p = (unsigned)getpid(),
-			    memory_order_relaxed);
-		v = (unsigned)time(NULL) * 2654435761u ^
-		    atomic_fetch_add(&counter, 1) * 40503u ^ p;
-
-		snprintf(oc.id, sizeof(oc.id), "%08x", v);
-	}
+	request_id(oc.id);
 	atomic_fetch_add(&sv->requests, 1);
 	req = cJSON_ParseWithLength(data, len);
 	if (req == NULL || !cJSON_IsObject(req)) {
@@ -948,14 +982,14 @@ routed(struct MHD_Connection *c, struct server *sv, struct state *s,
 			}
 			oc.fallback = i > 0 || pass > 0;
 			body = mr_gw_upstream_body(req, b, &added);
-			url = mr_xasprintf("%s%s", b->base_url,
-			    mr_gw_upstream_path(api));
+			url = upstream_url(ubuf, sizeof(ubuf), b, api);
 			t = oc.stream ? try_stream(c, sv, s, &oc, b, url, body,
 			    added, !last ? MORE : n < tries ? LAST_BACKEND :
 			    LAST_TRY, &f, &rc) :
 			    try_plain(c, sv, &oc, b, url, body, !last ? MORE :
 			    n < tries ? LAST_BACKEND : LAST_TRY, &f, &rc);
-			free(url);
+			if (url != ubuf)
+				free(url);
 			if (t == ANSWERED)
 				goto answered;
 			/* a 429 asks for a pause longer than ours, a timeout

@@ -78,11 +78,17 @@ bool	 cooling(struct server *sv, const char *name);
 void	 cool(struct server *sv, const char *name, long seconds, bool down);
 /* A success: a request's clears both; a probe's only DOWN. */
 void	 uncool(struct server *sv, const char *name, bool probe);
+/* The X-ModelRouter-* headers of an answer, values made printable. */
+struct route_hdrs {
+	size_t		 n;
+	const char	*name[8];
+	char		 value[8][129];
+};
 MHD_RESULT send_body(struct MHD_Connection *c, unsigned status,
 	    const char *ctype, const char *body, size_t len,
-	    const struct mr_strlist *headers);
+	    const struct route_hdrs *headers);
 MHD_RESULT send_json(struct MHD_Connection *c, unsigned status, char *json,
-	    const struct mr_strlist *headers);
+	    const struct route_hdrs *headers);
 double	 mono_now(void);
 
 /* forward.c */

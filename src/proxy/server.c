@@ -174,7 +174,7 @@ uncool(struct server *sv, const char *name, bool probe)
 
 MHD_RESULT
 send_body(struct MHD_Connection *c, unsigned status, const char *ctype,
-    const char *body, size_t len, const struct mr_strlist *headers)
+    const char *body, size_t len, const struct route_hdrs *headers)
 {
 	struct MHD_Response *r;
 	MHD_RESULT rc;
@@ -183,8 +183,9 @@ send_body(struct MHD_Connection *c, unsigned status, const char *ctype,
 	r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body,
 	    MHD_RESPMEM_MUST_COPY);
 	MHD_add_response_header(r, "Content-Type", ctype);
-	for (i = 0; headers != NULL && i + 1 < headers->n; i += 2)
-		MHD_add_response_header(r, headers->v[i], headers->v[i + 1]);
+	for (i = 0; headers != NULL && i < headers->n; i++)
+		MHD_add_response_header(r, headers->name[i],
+		    headers->value[i]);
 	rc = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return rc;
@@ -192,7 +193,7 @@ send_body(struct MHD_Connection *c, unsigned status, const char *ctype,
 
 MHD_RESULT
 send_json(struct MHD_Connection *c, unsigned status, char *json,
-    const struct mr_strlist *headers)
+    const struct route_hdrs *headers)
 {
 	MHD_RESULT rc = send_body(c, status, "application/json", json,
 	    strlen(json), headers);
