@@ -2,15 +2,25 @@
 # Install the Debian packages the build and the tests need.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -e
+# A|B: either will do (the first is installed when neither is).  libcurl's
+# headers come from either -dev package; the build links the GnuTLS
+# flavour (libcurl3-gnutls) when it is there, see the Makefile.
 PKGS="build-essential pkg-config clang libyaml-dev libpcre2-dev libcjson-dev
-libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libarchive-dev
-libssl-dev libncurses-dev valgrind groff-base hyperfine python3"
+libcmocka-dev libcurl4-gnutls-dev|libcurl4-openssl-dev libcurl3-gnutls
+libmicrohttpd-dev libarchive-dev libssl-dev libncurses-dev valgrind
+groff-base hyperfine python3 openssl"
+
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
 
 missing=""
-for p in $PKGS; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-		missing="$missing $p"
-	fi
+for alt in $PKGS; do
+	ok=""
+	for p in $(echo "$alt" | tr '|' ' '); do
+		installed "$p" && ok=1 && break
+	done
+	[ -n "$ok" ] || missing="$missing ${alt%%|*}"
 done
 [ -z "$missing" ] && exit 0
 

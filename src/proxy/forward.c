@@ -270,6 +270,7 @@ struct thread_easy {
 	CURL	*easy;
 	CURLU	*u;
 	char	*url;
+	char	 err[CURL_ERROR_SIZE];	/* libcurl's words for a failure */
 };
 
 static void
@@ -308,6 +309,7 @@ thread_easy(struct server *sv)
 	 * each (and every use sets the same options, so none is left over
 	 * from the last) */
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->err);
 	curl_easy_setopt(t->easy, CURLOPT_SHARE, sv->share);
 	curl_easy_setopt(t->easy, CURLOPT_NOPROGRESS, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -315,6 +317,20 @@ thread_easy(struct server *sv)
 #endif
 	pthread_setspecific(easy_key, t);
 	return t;
+}
+
+/* What went wrong with this thread's last request: libcurl's own
+ * words ("Failed to connect to 127.0.0.1 port 9 after 0 ms: ..."), or
+ * the code's. */
+static const char *
+easy_error(CURLcode cr)
+{
+	struct thread_easy *t;
+
+	pthread_once(&easy_once, easy_key_make);
+	t = pthread_getspecific(easy_key);
+	return t != NULL && t->err[0] != '\0' ? t->err :
+	    curl_easy_strerror(cr);
 }
 
 /* libcurl adds "Expect: 100-continue" to a POST body above this size
@@ -346,6 +362,7 @@ easy_for(struct server *sv, const struct mr_proxy_backend *b, const char *url,
 	if (t == NULL)
 		return NULL;
 	e = t->easy;
+	t->err[0] = '\0';
 	/* the user agent as a header of ours: libcurl formats its own
 	 * CURLOPT_USERAGENT line anew for every request */
 	*hdrs = curl_slist_append(NULL, "Content-Type: application/json");
@@ -439,7 +456,7 @@ note_failure(struct server *sv, struct outcome *oc,
 		    "byte within %gs", b->name, b->first_byte_timeout_seconds));
 	else if (f == MR_FALLBACK_CONNECT || f == MR_FALLBACK_TIMEOUT)
 		mr_strlist_push_take(&oc->tried, mr_xasprintf("%s: %s",
-		    b->name, curl_easy_strerror(cr)));
+		    b->name, easy_error(cr)));
 	else
 		mr_strlist_push_take(&oc->tried, mr_xasprintf("%s: HTTP %ld",
 		    b->name, status));

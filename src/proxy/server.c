@@ -18,6 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "mr/config.h"
 
 #include "proxy-int.h"
@@ -526,6 +528,25 @@ wait_news(const struct mr_proxy_opts *o, int ms)
 			;	/* non-blocking: empties it */
 }
 
+/*
+ * OpenSSL's error strings, about 0.5 MB resident once loaded, are not
+ * loaded when libcurl speaks TLS through GnuTLS: then no message the
+ * proxy shows comes from them (libcrypto is there for libssh2, Kerberos
+ * and the prompt hashes, none of which reports through them).  With
+ * libcurl on OpenSSL they stay, for its TLS errors.  Before anything
+ * starts OpenSSL.
+ */
+static void
+no_openssl_strings(void)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+	if (v != NULL && v->ssl_version != NULL &&
+	    strncmp(v->ssl_version, "GnuTLS", 6) == 0 &&
+	    strstr(v->ssl_version, "SSL") == NULL)
+		OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
+}
+
 int
 mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 {
@@ -542,6 +563,7 @@ mr_proxy_run(const struct mr_proxy_opts *o, struct mr_error *err)
 	bool prober = false;
 	size_t i;
 
+	no_openssl_strings();
 	memset(&sv, 0, sizeof(sv));
 	pthread_mutex_init(&sv.mu, NULL);
 	pthread_mutex_init(&sv.probe_mu, NULL);

@@ -2,7 +2,8 @@
 # The background proxy: proxy start|status|logs|restart|stop with a pid
 # file and a log under a hermetic home, a second instance refused, a stale
 # pid file cleaned, SIGHUP reloads (a bad config refused), a bad config at
-# start reported with file:line:col; and feedback labels.
+# start reported with file:line:col; an upstream TLS certificate that does
+# not verify refused; and feedback labels.
 . tests/lib.sh
 B=${MR_BUILD:-build}
 FS="$B/tests/fake-server"
@@ -112,6 +113,52 @@ expect_grep "removed a stale pid file (pid 999999 is gone)" \
     "start cleans a stale pid file" "$MRA" proxy start --port 0
 expect_rc 0 "and runs" "$MRA" proxy status
 expect_rc 0 "stopped again" "$MRA" proxy stop
+
+# an upstream whose TLS certificate does not verify (self-signed, on
+# 127.0.0.1): refused by the TLS library the binary links, and the 502
+# says why in libcurl's words
+if command -v openssl >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1
+then
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+	    -keyout "$T/tls.key" -out "$T/tls.crt" >/dev/null 2>&1
+	tp=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	openssl s_server -quiet -www -accept "127.0.0.1:$tp" \
+	    -cert "$T/tls.crt" -key "$T/tls.key" >/dev/null 2>&1 &
+	tls_pid=$!
+	sed "s|http://127.0.0.1:$up/v1|https://127.0.0.1:$tp/v1|" \
+	    "$H/routing_proxy.yaml" >"$T/tls.yaml"
+	# "model-router-proxy started (pid N): http://127.0.0.1:PORT/v1"
+	pp=$(hermetic "$MRA" proxy start --config "$T/tls.yaml" --port 0 2>&1 |
+	    sed -n 's|.*http://127.0.0.1:\([0-9]*\)/v1.*|\1|p')
+	python3 - "$pp" >"$T/tls.out" 2>&1 <<'PY'
+import sys, time, urllib.request, urllib.error
+req = urllib.request.Request("http://127.0.0.1:%s/v1/chat/completions" % sys.argv[1],
+    data=b'{"model":"model-router","messages":[{"role":"user","content":"hi"}]}',
+    headers={"Content-Type": "application/json"})
+for _ in range(50):     # until the TLS server listens
+    try:
+        urllib.request.urlopen(req, timeout=10)
+        print("200")
+    except urllib.error.HTTPError as e:
+        body = e.read().decode()
+        if "onnect" in body:
+            time.sleep(0.1)
+            continue
+        print(e.code, body)
+    break
+PY
+	if grep -q '^502 .*certificate' "$T/tls.out"; then
+		ok "an upstream certificate that does not verify is refused"
+	else
+		not_ok "an upstream certificate that does not verify is refused"
+		cat "$T/tls.out"
+	fi
+	hermetic "$MRA" proxy stop >/dev/null 2>&1
+	kill "$tls_pid" 2>/dev/null
+	wait "$tls_pid" 2>/dev/null
+else
+	ok "an upstream certificate that does not verify is refused # SKIP no openssl or python3"
+fi
 
 # beyond loopback without a key: refused before anything listens
 check proxy-no-key-beyond-loopback "$MRA" proxy run --host 0.0.0.0 --port 0
