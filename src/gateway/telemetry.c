@@ -25,6 +25,15 @@
 
 #define PREVIEW_CHARS 180
 #define QUEUE_MAX 10000		/* beyond this, events are dropped */
+/*
+ * The writer wakes for the first event after a quiet spell, then lets the
+ * events of the next LINGER_MS gather and writes them as one batch (one
+ * open, one lock); a request wakes it only when it sleeps, or when
+ * WAKE_AT events wait.  Under load that is a wake-up every LINGER_MS, not
+ * one per request; idle, none.
+ */
+#define LINGER_MS 50
+#define WAKE_AT 256
 
 /* A queued event: the caller's event with every string its own. */
 struct item {
@@ -51,6 +60,7 @@ struct mr_telemetry {
 	pthread_cond_t	 cv;
 	struct item	*head, **tail;
 	size_t		 queued;
+	bool		 asleep;	/* waiting for an event, no deadline */
 	bool		 closing;
 	size_t		 dropped;
 };
@@ -137,18 +147,70 @@ item_free(struct item *it)
 	free(it);
 }
 
+/* One batch: the lines made first, then written under the lock with one
+ * open (and a new one after each rotation). */
+static void
+write_batch(struct mr_telemetry *t, struct item *batch)
+{
+	struct mr_strlist lines = MR_STRLIST_INIT;
+	struct stat st;
+	struct item *it;
+	long long size = 0;
+	size_t i, n;
+	int fd = -1;
+
+	while ((it = batch) != NULL) {
+		batch = it->next;
+		mr_strlist_push_take(&lines, format(t, &it->e, &it->when));
+		item_free(it);
+	}
+	flock(t->lockfd, LOCK_EX);
+	for (i = 0; i < lines.n; i++) {
+		if (fd < 0 || (t->max_bytes > 0 && t->backups > 0 &&
+		    size >= t->max_bytes)) {
+			if (fd >= 0)
+				close(fd);
+			rotate(t);
+			fd = open(t->path, O_WRONLY | O_CREAT | O_APPEND |
+			    O_CLOEXEC, 0600);
+			size = fd >= 0 && fstat(fd, &st) == 0 ? st.st_size : 0;
+		}
+		/* a write error loses the event, never the request */
+		n = strlen(lines.v[i]);
+		if (fd >= 0 && write(fd, lines.v[i], n) == (ssize_t)n)
+			size += (long long)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	flock(t->lockfd, LOCK_UN);
+	mr_strlist_clear(&lines);
+}
+
 static void *
 writer(void *arg)
 {
 	struct mr_telemetry *t = arg;
-	struct item *batch, *it;
-	char *line;
-	int fd;
+	struct timespec until;
+	struct item *batch;
 
 	for (;;) {
 		pthread_mutex_lock(&t->mu);
-		while (t->head == NULL && !t->closing)
-			pthread_cond_wait(&t->cv, &t->mu);
+		if (t->head == NULL && !t->closing) {
+			t->asleep = true;
+			while (t->head == NULL && !t->closing)
+				pthread_cond_wait(&t->cv, &t->mu);
+			t->asleep = false;
+		}
+		/* a burst gathers into one batch */
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += LINGER_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (!t->closing && t->queued < WAKE_AT &&
+		    pthread_cond_timedwait(&t->cv, &t->mu, &until) == 0)
+			;
 		batch = t->head;
 		t->head = NULL;
 		t->tail = &t->head;
@@ -158,22 +220,7 @@ writer(void *arg)
 			return NULL;
 		}
 		pthread_mutex_unlock(&t->mu);
-		while ((it = batch) != NULL) {
-			batch = it->next;
-			line = format(t, &it->e, &it->when);
-			item_free(it);
-			flock(t->lockfd, LOCK_EX);
-			rotate(t);
-			/* a write error loses the event, never the request */
-			fd = open(t->path, O_WRONLY | O_CREAT | O_APPEND |
-			    O_CLOEXEC, 0600);
-			if (fd >= 0) {
-				(void)!write(fd, line, strlen(line));
-				close(fd);
-			}
-			flock(t->lockfd, LOCK_UN);
-			free(line);
-		}
+		write_batch(t, batch);
 	}
 }
 
@@ -209,7 +256,14 @@ mr_telemetry_open(const char *path, long long max_bytes, long long backups,
 	free(lock);
 	free(dir);
 	pthread_mutex_init(&t->mu, NULL);
-	pthread_cond_init(&t->cv, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&t->cv, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	if (pthread_create(&t->tid, NULL, writer, t) != 0) {
 		mr_error_set(err, path, 0, 0, "cannot start the log writer");
 		close(t->lockfd);
@@ -276,9 +330,9 @@ diagnostics(const struct mr_telemetry *t, const char *prompt, cJSON *o)
 	add_ms(o, "diagnostic_latency_ms", (double)(b.tv_sec - a.tv_sec) *
 	    1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
 	for (i = 0; r != NULL && i < MR_NELEM(keys); i++)
-		if ((v = cJSON_GetObjectItemCaseSensitive(r, keys[i])) != NULL)
-			cJSON_AddItemToObject(o, keys[i],
-			    cJSON_Duplicate(v, true));
+		if ((v = cJSON_DetachItemFromObjectCaseSensitive(r,
+		    keys[i])) != NULL)
+			cJSON_AddItemToObject(o, keys[i], v);
 	v = r ? cJSON_GetObjectItemCaseSensitive(r, "summary") : NULL;
 	if (cJSON_IsString(v))
 		cJSON_AddStringToObject(o, "receipt_summary", v->valuestring);
@@ -335,7 +389,8 @@ mr_telemetry_record(struct mr_telemetry *t, const struct mr_tel_event *e)
 		*t->tail = it;
 		t->tail = &it->next;
 		t->queued++;
-		pthread_cond_signal(&t->cv);
+		if (t->asleep || t->queued == WAKE_AT)
+			pthread_cond_signal(&t->cv);
 		it = NULL;
 	} else {
 		t->dropped++;	/* the disk cannot keep up: lose events */
@@ -372,9 +427,13 @@ prompt_hash(const struct mr_telemetry *t, const char *p, char out[65])
 	EVP_DigestUpdate(c, p, strlen(p));
 	EVP_DigestFinal_ex(c, md, &n);
 	EVP_MD_CTX_free(c);
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
+	static const char hex[] = "0123456789abcdef";
+
+	for (i = 0; i < n && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[2 * i] = '\0';
 }
 
 /* cJSON keeps insertion order: sort so lines compare and diff well. */
@@ -388,21 +447,25 @@ key_cmp(const void *a, const void *b)
 static cJSON *
 sorted(cJSON *o)
 {
-	cJSON *out = cJSON_CreateObject(), **v, *c;
+	cJSON **v, *c;
 	size_t n = 0, i;
 
 	for (c = o->child; c; c = c->next)
 		n++;
-	v = mr_xcalloc(n + 1, sizeof(*v));
+	if (n < 2)
+		return o;
+	v = mr_xcalloc(n, sizeof(*v));
 	for (i = 0, c = o->child; c; c = c->next)
 		v[i++] = c;
 	qsort(v, n, sizeof(*v), key_cmp);
-	for (i = 0; i < n; i++)
-		cJSON_AddItemToObject(out, v[i]->string,
-		    cJSON_Duplicate(v[i], true));
+	/* relinked, not copied (cJSON's first child's prev is the last) */
+	for (i = 0; i < n; i++) {
+		v[i]->prev = i > 0 ? v[i - 1] : v[n - 1];
+		v[i]->next = i + 1 < n ? v[i + 1] : NULL;
+	}
+	o->child = v[0];
 	free(v);
-	cJSON_Delete(o);
-	return out;
+	return o;
 }
 
 /* One event as a JSON line (in the writer's thread). */
@@ -490,7 +553,13 @@ format(struct mr_telemetry *t, const struct mr_tel_event *e,
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	mr_buf_release(&pv);
-	line = mr_xasprintf("%s\n", s != NULL ? s : "{}");
+	if (s == NULL)
+		return mr_xstrdup("{}\n");
+	n = strlen(s);
+	line = mr_xmalloc(n + 2);
+	memcpy(line, s, n);
+	line[n] = '\n';
+	line[n + 1] = '\0';
 	free(s);
 	return line;
 }

@@ -153,6 +153,63 @@ test_rotation(void **state)
 	free(log);
 }
 
+/* Lines in LOG, or -1. */
+static int
+count_lines(const char *log)
+{
+	struct mr_buf b = MR_BUF_INIT;
+	int n = 0;
+	size_t i;
+
+	if (mr_read_file(log, 1 << 24, &b) < 0)
+		return -1;
+	for (i = 0; i < b.len; i++)
+		n += b.buf[i] == '\n';
+	mr_buf_release(&b);
+	return n;
+}
+
+/* Waits up to 5 s for LOG to hold N lines. */
+static bool
+lines_soon(const char *log, int n)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (count_lines(log) == n)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* Events are written while the writer runs, not only when it closes: the
+ * first after a quiet spell wakes it, a burst is written as batches, and
+ * a later event after it went back to sleep wakes it again. */
+static void
+test_written_while_running(void **state)
+{
+	char *log = mr_xasprintf("%s/w/ev.jsonl", root);
+	struct mr_tel_event e = event("write me soon");
+	struct mr_telemetry *t;
+	int i;
+
+	(void)state;
+	assert_non_null(t = mr_telemetry_open(log, 0, 0, MR_CAPTURE_OFF,
+	    NULL));
+	mr_telemetry_record(t, &e);
+	assert_true(lines_soon(log, 1));
+	for (i = 0; i < 700; i++)	/* past WAKE_AT, twice */
+		mr_telemetry_record(t, &e);
+	assert_true(lines_soon(log, 701));
+	usleep(200000);			/* asleep again */
+	mr_telemetry_record(t, &e);
+	assert_true(lines_soon(log, 702));
+	mr_telemetry_close(t);
+	assert_int_equal(count_lines(log), 702);
+	free(log);
+}
+
 static void
 test_unwritable(void **state)
 {
@@ -232,6 +289,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines_modes_salt),
 		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_written_while_running),
 		cmocka_unit_test(test_unwritable),
 		cmocka_unit_test(test_two_writers),
 	};
