@@ -38,7 +38,8 @@ endif
 # only (their headers type the calls) and opened with dlopen() when a
 # command needs them: libarchive, for doctor --bundle and backups, would
 # bring libxml2, ICU and libstdc++ into every process (src/util/archive-dl.c).
-PKGS       := yaml-0.1 libpcre2-8 libcjson libcurl libmicrohttpd libcrypto
+PKGS       := yaml-0.1 libpcre2-8 libcjson libcurl libmicrohttpd libcrypto \
+              nettle
 DL_PKGS    := libarchive
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(DL_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
@@ -68,6 +69,7 @@ TEST_LIBS  := $(shell $(PKG_CONFIG) --libs cmocka libmicrohttpd 2>/dev/null)
 MR_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
               -Iinclude -I$(B)/gen -Wall -Wextra -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
+              -fno-math-errno \
               -DMR_VERSION='"$(VERSION)"' -DMR_DATADIR='"$(DATADIR)"' \
               $(PKG_CFLAGS)
 ifeq ($(DEVELOPER),1)
@@ -83,6 +85,10 @@ endif
 LIBS       := $(PKG_LIBS) -lm -lpthread
 ifeq ($(UNAME_S),Linux)
 LIBS       += -ldl
+# a library the code does not call is not loaded: the math the binary
+# does compiles to instructions (-fno-math-errno) or is libc's, so libm,
+# with 300 KB of its pages resident, is not loaded at all
+LDFLAGS    += -Wl,--as-needed
 endif
 
 ifeq ($(V),1)

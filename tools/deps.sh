@@ -7,7 +7,7 @@ set -e
 # flavour (libcurl3-gnutls) when it is there, see the Makefile.
 PKGS="build-essential pkg-config clang libyaml-dev libpcre2-dev libcjson-dev
 libcmocka-dev libcurl4-gnutls-dev|libcurl4-openssl-dev libcurl3-gnutls
-libmicrohttpd-dev libarchive-dev libssl-dev libncurses-dev valgrind
+libmicrohttpd-dev libarchive-dev libssl-dev nettle-dev libncurses-dev valgrind
 groff-base hyperfine python3 openssl"
 
 installed() {

@@ -478,7 +478,7 @@ parse_file(struct ctx *c, const struct yv *f, bool mlx, double params_b,
 		gb = params_b * bpw / 8;
 		out->estimated = true;
 	}
-	out->size_bytes = (uint64_t)llround(gb * GB);
+	out->size_bytes = (uint64_t)llrint(gb * GB);
 	return 0;
 }
 

@@ -104,7 +104,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	if (optind < argc)
 		return mr_cli_usage_error(cmd, "unexpected argument '%s'",
 		    argv[optind]);
-	o.timeout_ms = lround(timeout * 1000);
+	o.timeout_ms = lrint(timeout * 1000);
 	mr_doctor_run(&o, NULL, &r);
 
 	if (bundle != NULL && mr_doctor_bundle(bundle, &r, &o, &err) < 0) {

@@ -306,7 +306,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	o.no_default_dirs = no_default_dirs;
 	mr_cli_discover_servers(&list, &servers, &o);
 	o.no_servers = no_servers;
-	o.timeout_ms = lround(timeout * 1000);
+	o.timeout_ms = lrint(timeout * 1000);
 	sysroot = getenv("MODEL_ROUTER_SYSROOT");
 	o.sysroot = sysroot != NULL && *sysroot ? sysroot : NULL;
 	mr_discover(&o, NULL, &d);

@@ -456,7 +456,7 @@ run(const struct mr_cmd *cmd, int argc, char **argv)
 	o.no_default_dirs = no_default_dirs;
 	mr_cli_discover_servers(&servers, &given, &o);
 	o.no_servers = no_servers;
-	o.timeout_ms = lround(timeout * 1000);
+	o.timeout_ms = lrint(timeout * 1000);
 	/* for tests: /proc, /sys and the like under another root */
 	sysroot = getenv("MODEL_ROUTER_SYSROOT");
 	o.sysroot = sysroot != NULL && *sysroot ? sysroot : NULL;

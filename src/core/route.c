@@ -911,7 +911,7 @@ rank_score(const struct mr_engine *e, const double *wt)
 {
 	double v = e->capability * wt[0] + e->trust * wt[1] +
 	    (100 - e->cost) * wt[2] + (100 - e->latency) * wt[3];
-	int s = (int)nearbyint(v);
+	int s = (int)lrint(v);	/* half to even, as Python's round() */
 
 	return s < 0 ? 0 : s > 100 ? 100 : s;
 }

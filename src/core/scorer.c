@@ -785,7 +785,9 @@ mr_saturate(long total, int k)
 	if (total <= 0)
 		return 0;
 	v = (double)total / (double)(total + k) * 100.0;
-	return (int)nearbyint(v);
+	/* half to even, as Python's round(); one instruction with
+	 * -fno-math-errno (nearbyint() is a call into libm) */
+	return (int)lrint(v);
 }
 
 static bool

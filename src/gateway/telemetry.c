@@ -16,8 +16,10 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <nettle/sha2.h>
+#ifdef __linux__
+#include <sys/random.h>
+#endif
 
 #include "mr/fileio.h"
 #include "mr/receipt.h"
@@ -75,6 +77,29 @@ mr_capture_from_name(const char *s)
 	return MR_CAPTURE_PREVIEW;
 }
 
+/* N bytes from the kernel's random source. */
+static int
+random_bytes(unsigned char *b, size_t n)
+{
+#ifdef __linux__
+	ssize_t k;
+
+	while (n > 0) {
+		if ((k = getrandom(b, n, 0)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		b += k;
+		n -= (size_t)k;
+	}
+	return 0;
+#else
+	arc4random_buf(b, n);
+	return 0;
+#endif
+}
+
 /* The install's salt: read, or made once (0600). */
 static int
 salt_load(struct mr_telemetry *t, struct mr_error *err)
@@ -88,7 +113,7 @@ salt_load(struct mr_telemetry *t, struct mr_error *err)
 	if (mr_read_file(p, 64, &b) == 0 && b.len == sizeof(t->salt)) {
 		memcpy(t->salt, b.buf, sizeof(t->salt));
 		rc = 0;
-	} else if (RAND_bytes(t->salt, sizeof(t->salt)) == 1 &&
+	} else if (random_bytes(t->salt, sizeof(t->salt)) == 0 &&
 	    mr_write_atomic(p, t->salt, sizeof(t->salt), 0600, err) == 0) {
 		rc = 0;
 	} else if (err != NULL && err->msg == NULL) {
@@ -404,7 +429,9 @@ static void
 add_ms(cJSON *o, const char *key, double ms)
 {
 	if (ms >= 0)
-		cJSON_AddNumberToObject(o, key, round(ms * 10000) / 10000);
+		/* 4 places, half to even as Python's round(x, 4) */
+		cJSON_AddNumberToObject(o, key, (double)llrint(ms * 10000) /
+		    10000);
 }
 
 static void
@@ -414,22 +441,24 @@ add_str(cJSON *o, const char *key, const char *s)
 		cJSON_AddStringToObject(o, key, s);
 }
 
-/* SHA-256 of salt + text, hex. */
+/*
+ * SHA-256 of salt + text, hex.  Nettle's, the hash GnuTLS (in this
+ * process already) is built on: OpenSSL 3's EVP interface would set up
+ * its provider tables for it, about 1 MB resident.
+ */
 static void
 prompt_hash(const struct mr_telemetry *t, const char *p, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-
-	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	EVP_DigestUpdate(c, t->salt, sizeof(t->salt));
-	EVP_DigestUpdate(c, p, strlen(p));
-	EVP_DigestFinal_ex(c, md, &n);
-	EVP_MD_CTX_free(c);
 	static const char hex[] = "0123456789abcdef";
+	unsigned char md[SHA256_DIGEST_SIZE];
+	struct sha256_ctx c;
+	size_t i;
 
-	for (i = 0; i < n && i < 32; i++) {
+	sha256_init(&c);
+	sha256_update(&c, sizeof(t->salt), t->salt);
+	sha256_update(&c, strlen(p), (const uint8_t *)p);
+	sha256_digest(&c, sizeof(md), md);
+	for (i = 0; i < sizeof(md); i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}

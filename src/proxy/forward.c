@@ -899,7 +899,11 @@ static void
 backoff(const struct mr_proxy_backend *b, long long n)
 {
 	static _Thread_local unsigned seed;
-	double d = b->retry_backoff_seconds * pow(2, (double)(n - 1));
+	double d = b->retry_backoff_seconds;
+	long long k;
+
+	for (k = 1; k < n && d < 5; k++)
+		d *= 2;
 
 	if (seed == 0)
 		seed = (unsigned)(mono_now() * 1e6) ^ (unsigned)pthread_self();

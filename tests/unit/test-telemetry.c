@@ -123,6 +123,38 @@ test_lines_modes_salt(void **state)
 	free(salt);
 }
 
+/* The hash is SHA-256 of the salt's 32 bytes and then the text: a salt
+ * of 00..1f and "hash me" give Python's hashlib answer. */
+static void
+test_hash_vector(void **state)
+{
+	char *log = mr_xasprintf("%s/v/ev.jsonl", root);
+	char *dir = mr_xasprintf("%s/v", root);
+	char *salt = mr_xasprintf("%s/v/.telemetry-salt", root);
+	struct mr_tel_event e = event("hash me");
+	struct mr_telemetry *t;
+	unsigned char bytes[32];
+	char *h;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 32; i++)
+		bytes[i] = (unsigned char)i;
+	assert_int_equal(mr_mkdirs(dir, 0700, NULL), 0);
+	assert_int_equal(mr_write_atomic(salt, bytes, 32, 0600, NULL), 0);
+	assert_non_null(t = mr_telemetry_open(log, 0, 0, MR_CAPTURE_OFF,
+	    NULL));
+	mr_telemetry_record(t, &e);
+	mr_telemetry_close(t);
+	h = hash_of(log);
+	assert_string_equal(h, "da6c4b275cd59fd589979331cd38b2484415846ba831b1"
+	    "de45ee22bccca94394");
+	free(h);
+	free(log);
+	free(salt);
+	free(dir);
+}
+
 static void
 test_rotation(void **state)
 {
@@ -288,6 +320,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines_modes_salt),
+		cmocka_unit_test(test_hash_vector),
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_written_while_running),
 		cmocka_unit_test(test_unwritable),
