@@ -15,6 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <cjson/cJSON.h>
 #include <nettle/sha2.h>
 #ifdef __linux__
@@ -172,25 +176,23 @@ item_free(struct item *it)
 	free(it);
 }
 
-/* One batch: the lines made first, then written under the lock with one
- * open (and a new one after each rotation). */
+/* One batch, a line at a time (a burst's lines are never all in memory
+ * at once), with one open (and a new one after each rotation). */
 static void
 write_batch(struct mr_telemetry *t, struct item *batch)
 {
-	struct mr_strlist lines = MR_STRLIST_INIT;
 	struct stat st;
 	struct item *it;
 	long long size = 0;
-	size_t i, n;
+	char *line;
+	size_t n;
 	int fd = -1;
 
+	flock(t->lockfd, LOCK_EX);
 	while ((it = batch) != NULL) {
 		batch = it->next;
-		mr_strlist_push_take(&lines, format(t, &it->e, &it->when));
+		line = format(t, &it->e, &it->when);
 		item_free(it);
-	}
-	flock(t->lockfd, LOCK_EX);
-	for (i = 0; i < lines.n; i++) {
 		if (fd < 0 || (t->max_bytes > 0 && t->backups > 0 &&
 		    size >= t->max_bytes)) {
 			if (fd >= 0)
@@ -201,14 +203,22 @@ write_batch(struct mr_telemetry *t, struct item *batch)
 			size = fd >= 0 && fstat(fd, &st) == 0 ? st.st_size : 0;
 		}
 		/* a write error loses the event, never the request */
-		n = strlen(lines.v[i]);
-		if (fd >= 0 && write(fd, lines.v[i], n) == (ssize_t)n)
+		n = strlen(line);
+		if (fd >= 0 && write(fd, line, n) == (ssize_t)n)
 			size += (long long)n;
+		free(line);
 	}
 	if (fd >= 0)
 		close(fd);
 	flock(t->lockfd, LOCK_UN);
-	mr_strlist_clear(&lines);
+}
+
+static void
+give_back(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 }
 
 static void *
@@ -217,10 +227,19 @@ writer(void *arg)
 	struct mr_telemetry *t = arg;
 	struct timespec until;
 	struct item *batch;
+	bool wrote = false;
 
 	for (;;) {
 		pthread_mutex_lock(&t->mu);
 		if (t->head == NULL && !t->closing) {
+			/* a quiet spell: the batches' memory goes back to the
+			 * system (glibc keeps it in the arena otherwise) */
+			if (wrote) {
+				pthread_mutex_unlock(&t->mu);
+				give_back();
+				wrote = false;
+				continue;
+			}
 			t->asleep = true;
 			while (t->head == NULL && !t->closing)
 				pthread_cond_wait(&t->cv, &t->mu);
@@ -246,6 +265,7 @@ writer(void *arg)
 		}
 		pthread_mutex_unlock(&t->mu);
 		write_batch(t, batch);
+		wrote = true;
 	}
 }
 

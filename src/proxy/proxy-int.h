@@ -60,6 +60,7 @@ struct server {
 	size_t			 ncool;
 	struct mr_metrics	*metrics;
 	atomic_long		 in_flight;
+	atomic_long		 connections;	/* client connections open */
 	atomic_ulong		 requests, forwarded, fallbacks, errors;
 	/* the prober of cooled backends */
 	pthread_t		 prober;
