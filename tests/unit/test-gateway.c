@@ -124,6 +124,30 @@ test_route(void **state)
 	mr_proxycfg_free(pc);
 }
 
+/* The body "balanced" gets for the client's IN is WANT, and IN is as it
+ * was after. */
+static void
+upstream_is(const struct mr_proxy_config *pc, const char *in,
+    const char *want)
+{
+	cJSON *b = cJSON_Parse(in);
+	char *s, *before;
+	bool added;
+
+	assert_non_null(b);
+	before = cJSON_PrintUnformatted(b);
+	s = mr_gw_upstream_body(b, mr_proxycfg_backend(pc, "balanced"),
+	    &added);
+	assert_string_equal(s, want);
+	assert_false(added);
+	free(s);
+	s = cJSON_PrintUnformatted(b);
+	assert_string_equal(s, before);
+	free(s);
+	free(before);
+	cJSON_Delete(b);
+}
+
 static void
 test_bodies(void **state)
 {
@@ -161,34 +185,14 @@ test_bodies(void **state)
 	cJSON_Delete(b);
 
 	/* only the model changes: in its place, the body as it was after */
-	b = cJSON_Parse("{\"model\":7,\"messages\":[],\"tools\":[]}");
-	s = mr_gw_upstream_body(b, mr_proxycfg_backend(pc, "balanced"),
-	    &added);
-	assert_string_equal(s, "{\"model\":\"b\",\"messages\":[],"
-	    "\"tools\":[]}");
-	assert_false(added);
-	free(s);
-	s = cJSON_PrintUnformatted(b);
-	assert_string_equal(s, "{\"model\":7,\"messages\":[],\"tools\":[]}");
-	free(s);
-	cJSON_Delete(b);
+	upstream_is(pc, "{\"model\":7,\"messages\":[],\"tools\":[]}",
+	    "{\"model\":\"b\",\"messages\":[],\"tools\":[]}");
 	/* no model: one is added; two: the second, which many parsers would
 	 * take, is dropped */
-	b = cJSON_Parse("{\"messages\":[]}");
-	s = mr_gw_upstream_body(b, mr_proxycfg_backend(pc, "balanced"),
-	    &added);
-	assert_string_equal(s, "{\"messages\":[],\"model\":\"b\"}");
-	free(s);
-	s = cJSON_PrintUnformatted(b);
-	assert_string_equal(s, "{\"messages\":[]}");
-	free(s);
-	cJSON_Delete(b);
-	b = cJSON_Parse("{\"model\":\"x\",\"messages\":[],\"model\":\"y\"}");
-	s = mr_gw_upstream_body(b, mr_proxycfg_backend(pc, "balanced"),
-	    &added);
-	assert_string_equal(s, "{\"model\":\"b\",\"messages\":[]}");
-	free(s);
-	cJSON_Delete(b);
+	upstream_is(pc, "{\"messages\":[]}",
+	    "{\"messages\":[],\"model\":\"b\"}");
+	upstream_is(pc, "{\"model\":\"x\",\"messages\":[],\"model\":\"y\"}",
+	    "{\"model\":\"b\",\"messages\":[]}");
 
 	s = mr_gw_error_body("human_confirmation_required", "Human "
 	    "confirmation is required before dispatch.", "human_confirm");
