@@ -107,10 +107,22 @@ UNIT_SRCS  := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRCS  := $(sort $(wildcard fuzz/fuzz-*.c))
 
-.PHONY: all check bench fuzz install uninstall clean lint deps run valgrind units soak
+.PHONY: all check bench fuzz install uninstall clean lint deps run valgrind units soak FORCE
 all: $(B)/$(PROG)
 
-$(B)/%.o: %.c
+# The flags everything is built with, in a file rewritten only when they
+# change (CFLAGS, LDFLAGS, LIBARCHIVE=, CURL_LIBS=, ...): every object
+# depends on it, so a changed knob rebuilds what it touches instead of
+# leaving objects built the old way.
+BUILD_FLAGS = $(CC) $(MR_CFLAGS) $(CFLAGS) $(LIBARCHIVE) | $(LDFLAGS) $(LIBS)
+$(B)/gen/flags: FORCE
+	@mkdir -p $(dir $@)
+	$(file >$@.new,$(BUILD_FLAGS))
+	@test -f $@.new || : >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+FORCE:
+
+$(B)/%.o: %.c $(B)/gen/flags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -126,7 +138,7 @@ $(B)/gen/embedded.c: $(B)/tools/embed $(EMBED)
 
 $(B)/src/util/archive-dl.o: MR_CFLAGS += -DMR_LIBARCHIVE='"$(LIBARCHIVE)"'
 
-$(B)/gen/embedded.o: $(B)/gen/embedded.c
+$(B)/gen/embedded.o: $(B)/gen/embedded.c $(B)/gen/flags
 	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
