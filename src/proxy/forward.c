@@ -311,7 +311,6 @@ thread_easy(struct server *sv)
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->err);
 	curl_easy_setopt(t->easy, CURLOPT_SHARE, sv->share);
-	curl_easy_setopt(t->easy, CURLOPT_NOPROGRESS, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
@@ -394,6 +393,7 @@ easy_for(struct server *sv, const struct mr_proxy_backend *b, const char *url,
 	    1000));
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(b->connect_timeout_seconds * 1000));
+	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	return e;
 }
 
@@ -403,6 +403,8 @@ easy_for(struct server *sv, const struct mr_proxy_backend *b, const char *url,
 static void
 easy_done(CURL *e)
 {
+	/* no progress callback with no request to look at */
+	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 1L);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, NULL);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, NULL);
