@@ -116,8 +116,7 @@ all: $(B)/$(PROG)
 # leaving objects built the old way.
 BUILD_FLAGS = $(CC) $(MR_CFLAGS) $(CFLAGS) $(LIBARCHIVE) | $(LDFLAGS) $(LIBS)
 $(B)/gen/flags: FORCE
-	@mkdir -p $(dir $@)
-	$(file >$@.new,$(BUILD_FLAGS))
+	$(shell mkdir -p $(dir $@))$(file >$@.new,$(BUILD_FLAGS))
 	@test -f $@.new || : >$@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 FORCE:
