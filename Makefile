@@ -108,7 +108,7 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRCS  := $(sort $(wildcard fuzz/fuzz-*.c))
 
 .PHONY: all check bench fuzz install uninstall clean lint deps run valgrind units soak FORCE
-all: $(B)/$(PROG)
+all: $(B)/$(PROG) $(B)/$(PROG)-proxy
 
 # The flags everything is built with, in a file rewritten only when they
 # change (CFLAGS, LDFLAGS, LIBARCHIVE=, CURL_LIBS=, ...): every object
@@ -148,7 +148,13 @@ $(B)/$(PROG): $(B)/main.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/main.o: src/main.c
+# The proxy alone: what `proxy run` runs when it sits beside model-router
+# (the linker takes from the library only what the proxy calls).
+$(B)/$(PROG)-proxy: $(B)/proxy-main.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/main.o $(B)/proxy-main.o: $(B)/%.o: src/%.c $(B)/gen/flags
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(MR_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -259,7 +265,8 @@ install: all
 	    $(DESTDIR)$(DATADIR)/presets $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 	    $(DESTDIR)$(FISHCOMPDIR)
 	$(INSTALL) -m 755 $(B)/$(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
-	ln -sf $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)-proxy
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG)-proxy	# was a link to $(PROG)
+	$(INSTALL) -m 755 $(B)/$(PROG)-proxy $(DESTDIR)$(BINDIR)/$(PROG)-proxy
 	$(INSTALL) -m 644 man/$(PROG).1 $(DESTDIR)$(MANDIR)/man1/$(PROG).1
 	$(INSTALL) -m 644 catalog/model_router.yaml $(DESTDIR)$(DATADIR)/model_router.yaml
 	$(INSTALL) -m 644 catalog/models.yaml $(DESTDIR)$(DATADIR)/models.yaml

@@ -10,5 +10,8 @@ enum {
 };
 
 int	 mr_cli_main(int argc, char **argv);
+/* model-router-proxy: hermes-router's proxy command line (proxy run's
+ * options), messages prefixed with ARGV[0]'s name. */
+int	 mr_cli_proxy_main(int argc, char **argv);
 
 #endif

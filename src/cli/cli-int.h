@@ -46,6 +46,10 @@ extern const struct mr_cmd mr_cmd_backups_list;
 extern const struct mr_cmd mr_cmd_backups_show;
 extern const struct mr_cmd mr_cmd_backups_restore;
 
+/* "model-router", or the name the proxy runs under; messages begin with
+ * it. */
+extern const char *mr_cli_progname;
+
 /* The table, NULL-terminated, in the order help lists them. */
 extern const struct mr_cmd *const mr_commands[];
 

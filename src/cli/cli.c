@@ -44,8 +44,6 @@ const struct mr_cmd *const mr_commands[] = {
 	NULL
 };
 
-static const char *progname = "model-router";
-
 /* True when NAME is the first word of a two-word command ("setup"). */
 static bool
 is_group(const char *name)
@@ -94,98 +92,6 @@ mr_cli_find(const char *name)
 }
 
 void
-mr_cli_help(const struct mr_cmd *cmd, FILE *fp)
-{
-	fprintf(fp, "usage: model-router %s\n\n%s.\n", cmd->usage,
-	    cmd->summary);
-	if (cmd->help && *cmd->help)
-		fprintf(fp, "\noptions:\n%s", cmd->help);
-	fprintf(fp, "\nExit status: 0 ok, 1 the command's check failed, "
-	    "2 usage error.\nSee model-router(1) for details.\n");
-}
-
-void
-mr_cli_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int
-mr_cli_usage_error(const struct mr_cmd *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: %s%s", progname, cmd ? cmd->name : "",
-	    cmd ? ": " : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (cmd)
-		fprintf(stderr, "usage: model-router %s\n"
-		    "Try 'model-router %s --help' for more information.\n",
-		    cmd->usage, cmd->name);
-	else
-		fprintf(stderr, "Try 'model-router --help' for more "
-		    "information.\n");
-	return MR_EXIT_USAGE;
-}
-
-int
-mr_cli_bad_option(const struct mr_cmd *cmd, int c, char **argv)
-{
-	if (c == ':')
-		return mr_cli_usage_error(cmd, "option '%s' needs a value",
-		    argv[optind - 1]);
-	return mr_cli_usage_error(cmd, "unknown option '%s'",
-	    argv[optind - 1]);
-}
-
-int
-mr_cli_fail(struct mr_error *err)
-{
-	char *msg = mr_error_format(err);
-
-	mr_cli_warn("%s", msg);
-	free(msg);
-	mr_error_clear(err);
-	return MR_EXIT_FAIL;
-}
-
-int
-mr_cli_seconds(const struct mr_cmd *cmd, const char *opt, const char *arg,
-    double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno != 0 || end == arg || *end != '\0' || !(v >= 0.01 &&
-	    v <= 60))
-		return mr_cli_usage_error(cmd, "%s wants seconds from 0.01 to "
-		    "60, not '%s'", opt, arg);
-	*out = v;
-	return MR_EXIT_OK;
-}
-
-int
-mr_cli_server_url(const struct mr_cmd *cmd, const char *arg)
-{
-	if ((strncmp(arg, "http://", 7) == 0 && arg[7] != '\0') ||
-	    (strncmp(arg, "https://", 8) == 0 && arg[8] != '\0'))
-		return MR_EXIT_OK;
-	return mr_cli_usage_error(cmd, "--server wants a URL such as "
-	    "http://127.0.0.1:1234, not '%s'", arg);
-}
-
-void
 mr_cli_discover_servers(struct mr_strlist *list,
     const struct mr_strlist *given, struct mr_discover_opts *o)
 {
@@ -206,16 +112,6 @@ mr_cli_discover_servers(struct mr_strlist *list,
 	o->nservers = list->n;
 	/* otherwise discovery probes the defaults, then these */
 	o->no_default_servers = v != NULL;
-}
-
-bool
-mr_cli_write(const struct mr_buf *b)
-{
-	if (fwrite(b->buf, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
-		mr_cli_warn("cannot write output: %s", strerror(errno));
-		return false;
-	}
-	return true;
 }
 
 struct mr_router *
@@ -252,17 +148,6 @@ usage_all(FILE *fp)
 	fprintf(fp, "\nRun 'model-router <command> --help' for a command's "
 	    "options, and\n'model-router' alone for an overview of this "
 	    "machine's setup.\n");
-}
-
-char *
-mr_cli_home_file(const char *rel)
-{
-	const char *h = getenv("MODEL_ROUTER_HOME");
-	char *base = h && *h ? mr_xstrdup(h) : mr_expand_home("~/.model-router");
-	char *p = mr_xasprintf("%s/%s", base, rel);
-
-	free(base);
-	return p;
 }
 
 /* Whether init has written a proxy config where the tools look for it. */
@@ -391,8 +276,8 @@ group_dispatch(const char *group, int argc, char **argv)
 
 	if (argc < 3) {
 		group_list(group, &b);
-		fprintf(stderr, "%s: %s: which action? (%s)\n", progname, group,
-		    b.buf);
+		fprintf(stderr, "%s: %s: which action? (%s)\n",
+		    mr_cli_progname, group, b.buf);
 		fprintf(stderr, "Try 'model-router %s --help'.\n", group);
 		mr_buf_release(&b);
 		return MR_EXIT_USAGE;
@@ -401,8 +286,8 @@ group_dispatch(const char *group, int argc, char **argv)
 		return group_help(group, stdout);
 	if ((cmd = find2(group, argv[2])) == NULL) {
 		group_list(group, &b);
-		fprintf(stderr, "%s: %s: '%s' is not an action (%s)\n", progname,
-		    group, argv[2], b.buf);
+		fprintf(stderr, "%s: %s: '%s' is not an action (%s)\n",
+		    mr_cli_progname, group, argv[2], b.buf);
 		mr_buf_release(&b);
 		return MR_EXIT_USAGE;
 	}
@@ -451,7 +336,8 @@ dispatch(int argc, char **argv)
 	if (is_group(name))
 		return group_dispatch(name, argc, argv);
 	if ((cmd = mr_cli_find(name)) == NULL) {
-		fprintf(stderr, "%s: '%s' is not a command.\n", progname, name);
+		fprintf(stderr, "%s: '%s' is not a command.\n",
+		    mr_cli_progname, name);
 		for (i = 0; mr_commands[i] != NULL; i++)
 			if (mr_edit_distance(name, mr_commands[i]->name, 3) < 3)
 				fprintf(stderr, "Did you mean '%s'?\n",
@@ -473,10 +359,7 @@ mr_cli_main(int argc, char **argv)
 	base = base ? base + 1 : (argc > 0 && argv[0] ? argv[0] : "");
 	if (strcmp(base, "model-router-proxy") == 0) {
 		/* the reference's command line for the proxy */
-		progname = "model-router-proxy";
-		rc = mr_cmd_proxy_run.run(&mr_cmd_proxy_run, argc, argv);
-		mr_uni_cleanup();
-		return rc;
+		return mr_cli_proxy_main(argc, argv);
 	}
 	rc = dispatch(argc, argv);
 	mr_uni_cleanup();

@@ -3,6 +3,11 @@
  * foreground.  SIGTERM and SIGINT stop it after the requests in flight;
  * SIGHUP reads the config again.  proxy start serves the same way,
  * detached, with a pid file and a log (mr_cli_proxy_serve).
+ *
+ * model-router-proxy is also a program of its own (src/proxy-main.c):
+ * the proxy and what it needs, without the other commands.  proxy run
+ * becomes that program when it sits beside model-router (exec, the same
+ * process), so a proxy left running maps half the code.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +25,7 @@
 #include "mr/fileio.h"
 #include "mr/pidfile.h"
 #include "mr/proxy.h"
+#include "mr/unicode.h"
 
 enum {
 	OPT_P_CONFIG = 1000, OPT_P_HOST, OPT_P_PORT, OPT_P_INSECURE,
@@ -36,6 +43,7 @@ static const struct option options[] = {
 };
 
 static volatile sig_atomic_t stop, reload;
+static bool proxy_program;	/* running as model-router-proxy */
 static int wake[2] = { -1, -1 };	/* the handlers' news for the server */
 
 static void
@@ -310,6 +318,61 @@ out:
 	return rc;
 }
 
+/*
+ * proxy run with options ARGV[1..] (checked already): runs
+ * model-router-proxy from the same folder in this process's place, when
+ * it is there and is not this very file.  Returns only when it does not
+ * (then this process serves).  Its messages begin "model-router:" as
+ * ours do: it is given that name.
+ */
+static void
+become_proxy_program(int argc, char **argv)
+{
+#ifdef __linux__
+	char self[4096], *slash, *path, **args;
+	struct stat a, b;
+	ssize_t n;
+	int i;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
+		return;
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) == NULL)
+		return;
+	path = mr_xasprintf("%.*s/model-router-proxy", (int)(slash - self),
+	    self);
+	if (stat(path, &a) == 0 && stat(self, &b) == 0 &&
+	    (a.st_dev != b.st_dev || a.st_ino != b.st_ino) &&
+	    access(path, X_OK) == 0) {
+		args = mr_xcalloc((size_t)argc + 1, sizeof(*args));
+		args[0] = (char *)"model-router";
+		for (i = 1; i < argc; i++)
+			args[i] = argv[i];
+		fflush(NULL);
+		execv(path, args);
+		free(args);	/* it did not run: serve here */
+	}
+	free(path);
+#else
+	(void)argc;
+	(void)argv;
+#endif
+}
+
+int
+mr_cli_proxy_main(int argc, char **argv)
+{
+	const char *base = argc > 0 && argv[0] ? strrchr(argv[0], '/') : NULL;
+	int rc;
+
+	proxy_program = true;
+	mr_cli_progname = base ? base + 1 : argc > 0 && argv[0] && *argv[0] ?
+	    argv[0] : "model-router-proxy";
+	rc = mr_cmd_proxy_run.run(&mr_cmd_proxy_run, argc, argv);
+	mr_uni_cleanup();
+	return rc;
+}
+
 int
 mr_cli_proxy_serve(const struct mr_cmd *cmd, int argc, char **argv,
     bool background)
@@ -333,6 +396,8 @@ mr_cli_proxy_serve(const struct mr_cmd *cmd, int argc, char **argv,
 		x.log_path = log = mr_cli_home_file("logs/proxy.log");
 		rc = start(&o, &x);
 	} else {
+		if (!proxy_program)
+			become_proxy_program(argc, argv);
 		rc = serve(&o, &x, &err) == 0 ? MR_EXIT_OK : mr_cli_fail(&err);
 	}
 	free(path);

@@ -160,6 +160,40 @@ else
 	ok "an upstream certificate that does not verify is refused # SKIP no openssl or python3"
 fi
 
+# proxy run becomes model-router-proxy, the proxy alone, when that sits
+# beside model-router; without it, model-router serves itself
+expect_grep "usage: model-router proxy run" "model-router-proxy --help" \
+    "$(dirname "$MRA")/model-router-proxy" --help
+runs_as() {	# runs_as NAME BINARY: proxy run's process is NAME
+	# env, not hermetic(): $! is then the proxy's own pid
+	env -i PATH="/usr/bin:/bin" HOME="$T/home" LC_ALL=C TZ=UTC "$2" \
+	    proxy run --config "$H/routing_proxy.yaml" --port 0 \
+	    2>"$T/run.err" </dev/null &
+	rp=$!
+	i=0
+	while ! grep -q "listening on" "$T/run.err" && [ "$i" -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	exe=$(readlink "/proc/$rp/exe" 2>/dev/null)
+	kill "$rp" 2>/dev/null
+	wait "$rp" 2>/dev/null
+	[ "$(basename "$exe")" = "$1" ] && grep -q "listening on" "$T/run.err"
+}
+if [ -r /proc/self/exe ]; then
+	if runs_as model-router-proxy "$MRA"; then
+		ok "proxy run runs model-router-proxy"
+	else not_ok "proxy run runs model-router-proxy ($exe)"; fi
+	mkdir -p "$T/alone"
+	cp "$MRA" "$T/alone/model-router"
+	if runs_as model-router "$T/alone/model-router"; then
+		ok "and serves itself without it"
+	else not_ok "and serves itself without it ($exe)"; cat "$T/run.err"; fi
+else
+	ok "proxy run runs model-router-proxy # SKIP no /proc"
+	ok "and serves itself without it # SKIP no /proc"
+fi
+
 # beyond loopback without a key: refused before anything listens
 check proxy-no-key-beyond-loopback "$MRA" proxy run --host 0.0.0.0 --port 0
 check proxy-logs-bad-option "$MRA" proxy logs -n 3 --bogus
