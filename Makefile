@@ -221,7 +221,8 @@ $(B)/bench/bench-scan: bench/bench-scan.c tests/unit/fake-servers.h \
 	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) $(LINKDEPS) -o $@ $< \
 	    $(LIB) $(TEST_LIBS) $(LIBS)
 
-$(B)/bench/bench-proxy: bench/bench-proxy.c tests/unit/fake-servers.h $(LIB)
+$(B)/bench/bench-proxy: bench/bench-proxy.c tests/unit/fake-servers.h \
+    tests/unit/proxy-thread.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(MR_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -O2 $(LDFLAGS) $(LINKDEPS) -o $@ $< \
 	    $(LIB) $(TEST_LIBS) $(LIBS)

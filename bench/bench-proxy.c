@@ -41,6 +41,7 @@
 #include "mr/proxy.h"
 
 #include "../tests/unit/fake-servers.h"
+#include "../tests/unit/proxy-thread.h"
 #include "../tests/unit/tmpdir.h"
 
 #define N	2000
@@ -49,41 +50,8 @@
 #define CONNS	32
 #define LOAD_S	3.0
 
-static volatile sig_atomic_t stop_flag;
-static int proxy_port;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static struct proxy_thread px;
 static char *config;
-
-static void
-on_ready(void *ctx, int port)
-{
-	(void)ctx;
-	pthread_mutex_lock(&mu);
-	proxy_port = port;
-	pthread_cond_broadcast(&cv);
-	pthread_mutex_unlock(&mu);
-}
-
-static void *
-proxy_main(void *arg)
-{
-	struct mr_proxy_opts o;
-	struct mr_error err = MR_ERROR_INIT;
-
-	(void)arg;
-	memset(&o, 0, sizeof(o));
-	o.config_path = config;
-	o.port = -1;
-	o.stop = &stop_flag;
-	o.ready = on_ready;
-	if (mr_proxy_run(&o, &err) < 0) {
-		fprintf(stderr, "bench-proxy: %s\n", err.msg);
-		on_ready(NULL, -1);
-	}
-	mr_error_clear(&err);
-	return NULL;
-}
 
 static size_t
 sink(char *d, size_t s, size_t n, void *arg)
@@ -431,7 +399,6 @@ main(int argc, char **argv)
 	struct MHD_Daemon *up;
 	char root[64], yaml[2048], u1[128], u2[128];
 	unsigned port = 0;
-	pthread_t tid;
 	CURL *d, *p;
 	int i, bad = 0;
 
@@ -456,19 +423,15 @@ main(int argc, char **argv)
 	config = mr_xasprintf("%s/routing_proxy.yaml", root);
 	if (mr_write_atomic(config, yaml, strlen(yaml), 0600, NULL) < 0)
 		return 1;
-	pthread_create(&tid, NULL, proxy_main, NULL);
-	pthread_mutex_lock(&mu);
-	while (proxy_port == 0)
-		pthread_cond_wait(&cv, &mu);
-	pthread_mutex_unlock(&mu);
-	if (proxy_port < 0)
+	px.config = config;
+	if (proxy_thread_start(&px) < 0)
 		return 1;
 
 	h = curl_slist_append(NULL, "Content-Type: application/json");
 	snprintf(u1, sizeof(u1), "http://127.0.0.1:%u/v1/chat/completions",
 	    port);
 	snprintf(u2, sizeof(u2), "http://127.0.0.1:%d/v1/chat/completions",
-	    proxy_port);
+	    px.port);
 	d = client(u1, h, body);
 	p = client(u2, h, body);
 	for (i = 0; i < WARMUP; i++) {
@@ -540,7 +503,7 @@ main(int argc, char **argv)
 
 	/* 32 connections */
 	rps_direct = throughput((int)port, body, &bad_direct);
-	rps_proxy = throughput(proxy_port, body, &bad_proxy);
+	rps_proxy = throughput(px.port, body, &bad_proxy);
 	printf("  \"throughput_32_connections\": {\"seconds\": %.0f, "
 	    "\"direct_rps\": %.0f, \"proxy_rps\": %.0f, \"failed\": %ld, "
 	    "\"cores\": %ld, \"target_rps\": 10000, \"met\": %s, "
@@ -586,8 +549,7 @@ main(int argc, char **argv)
 	curl_easy_cleanup(d);
 	curl_easy_cleanup(p);
 	curl_slist_free_all(h);
-	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
-	pthread_join(tid, NULL);
+	proxy_thread_stop(&px);
 	fake_stopping = 1;
 	MHD_stop_daemon(up);
 	tmpdir_remove(root);

@@ -23,51 +23,14 @@
 #include "mr/proxy.h"
 
 #include "fake-servers.h"
+#include "proxy-thread.h"
 #include "tmpdir.h"
 
 static char root[64];
 static struct MHD_Daemon *ups[F_COUNT];
 static unsigned ports[F_COUNT];
-static volatile sig_atomic_t stop_flag, reload_flag;
-static int proxy_port;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static pthread_t tid;
+static struct proxy_thread px;
 static char *config;
-static int run_rc;
-
-static void
-on_ready(void *ctx, int port)
-{
-	(void)ctx;
-	pthread_mutex_lock(&mu);
-	proxy_port = port;
-	pthread_cond_broadcast(&cv);
-	pthread_mutex_unlock(&mu);
-}
-
-static void *
-proxy_main(void *arg)
-{
-	struct mr_proxy_opts o;
-	struct mr_error err = MR_ERROR_INIT;
-
-	(void)arg;
-	memset(&o, 0, sizeof(o));
-	o.config_path = config;
-	o.port = -1;		/* any free port */
-	o.max_body = 1 << 20;
-	o.stop = &stop_flag;
-	o.reload = &reload_flag;
-	o.ready = on_ready;
-	run_rc = mr_proxy_run(&o, &err);
-	if (run_rc < 0) {
-		fprintf(stderr, "proxy: %s\n", err.msg);
-		on_ready(NULL, -1);
-	}
-	mr_error_clear(&err);
-	return NULL;
-}
 
 struct reply {
 	long		 status;
@@ -92,7 +55,7 @@ post(const char *path, const char *json, const char *auth, struct reply *r)
 	memset(r, 0, sizeof(*r));
 	mr_buf_init(&r->body);
 	mr_buf_init(&r->headers);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", proxy_port, path);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", px.port, path);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	if (json != NULL)
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, json);
@@ -136,22 +99,15 @@ start_proxy(const char *yaml)
 	config = mr_xasprintf("%s/routing_proxy.yaml", root);
 	assert_int_equal(mr_write_atomic(config, yaml, strlen(yaml), 0600,
 	    NULL), 0);
-	__atomic_store_n(&stop_flag, 0, __ATOMIC_RELAXED);
-	proxy_port = 0;
-	assert_int_equal(pthread_create(&tid, NULL, proxy_main, NULL), 0);
-	pthread_mutex_lock(&mu);
-	while (proxy_port == 0)
-		pthread_cond_wait(&cv, &mu);
-	pthread_mutex_unlock(&mu);
-	assert_true(proxy_port > 0);
+	px.config = config;
+	px.max_body = 1 << 20;
+	assert_true(proxy_thread_start(&px) > 0);
 }
 
 static void
 stop_proxy(void)
 {
-	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
-	pthread_join(tid, NULL);
-	assert_int_equal(run_rc, 0);
+	assert_int_equal(proxy_thread_stop(&px), 0);
 	free(config);
 }
 
@@ -604,7 +560,7 @@ test_retries_and_timeouts(void **state)
 		char url[128];
 
 		snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/chat/"
-		    "completions", proxy_port);
+		    "completions", px.port);
 		curl_easy_setopt(e, CURLOPT_URL, url);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, "{\"model\":\"sp\","
 		    "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
@@ -712,7 +668,7 @@ test_idle_timeout(void **state)
 	/* half a request, then silence: closed */
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)proxy_port);
+	sa.sin_port = htons((uint16_t)px.port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
@@ -763,7 +719,7 @@ test_stream_client_leaves(void **state)
 	start_proxy(yaml);
 	e = curl_easy_init();
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/chat/completions",
-	    proxy_port);
+	    px.port);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, "{\"model\":\"f\",\"stream\":"
 	    "true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
@@ -816,11 +772,11 @@ test_drain_on_stop(void **state)
 	start_proxy(yaml);
 	assert_int_equal(pthread_create(&t, NULL, slow_post, &r), 0);
 	usleep(100000);
-	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
+	proxy_thread_stopping(&px);
 	usleep(100000);
 	/* no new connection once stopping */
 	e = curl_easy_init();
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/health", proxy_port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/health", px.port);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, 2L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);

@@ -29,6 +29,7 @@
 #include "mr/proxy.h"
 
 #include "fake-servers.h"	/* fake_closed_port() */
+#include "proxy-thread.h"
 #include "tmpdir.h"
 
 #if defined(__has_feature)
@@ -47,43 +48,11 @@ size_t	__sanitizer_get_current_allocated_bytes(void);
 #define THREADS	8
 
 static char root[64];
-static volatile sig_atomic_t stop_flag;
-static int proxy_port;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static struct proxy_thread px;
 static char *config;
 static atomic_long next_req, bad_answers, by_status[600];
 static long total;
 static char failure[512];
-
-static void
-on_ready(void *ctx, int port)
-{
-	(void)ctx;
-	pthread_mutex_lock(&mu);
-	proxy_port = port;
-	pthread_cond_broadcast(&cv);
-	pthread_mutex_unlock(&mu);
-}
-
-static void *
-proxy_main(void *arg)
-{
-	struct mr_proxy_opts o;
-	struct mr_error err = MR_ERROR_INIT;
-
-	(void)arg;
-	memset(&o, 0, sizeof(o));
-	o.config_path = config;
-	o.port = -1;
-	o.max_body = 64 << 10;
-	o.stop = &stop_flag;
-	o.ready = on_ready;
-	if (mr_proxy_run(&o, &err) < 0)
-		on_ready(NULL, -1);
-	mr_error_clear(&err);
-	return NULL;
-}
 
 static size_t
 collect(char *d, size_t s, size_t n, void *arg)
@@ -243,7 +212,7 @@ client(void *arg)
 		/* mostly the common paths; faults often enough to matter */
 		k = r < 30 ? &kinds[0] : r < 50 ? &kinds[1] :
 		    &kinds[(size_t)rand_r(&seed) % MR_NELEM(kinds)];
-		snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", proxy_port,
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", px.port,
 		    k->path);
 		curl_easy_reset(e);
 		curl_easy_setopt(e, CURLOPT_URL, url);
@@ -343,7 +312,6 @@ test_soak(void **state)
 	long n = env ? strtol(env, NULL, 10) : 3000, fds0, fds1;
 	size_t heap0, heap1;
 	struct mr_buf y = MR_BUF_INIT;
-	pthread_t tid;
 	pid_t fpid, hpid;
 	int ctl, hctl;
 
@@ -379,12 +347,9 @@ test_soak(void **state)
 	config = mr_xasprintf("%s/routing_proxy.yaml", root);
 	assert_int_equal(mr_write_atomic(config, y.buf, y.len, 0600, NULL), 0);
 	mr_buf_release(&y);
-	assert_int_equal(pthread_create(&tid, NULL, proxy_main, NULL), 0);
-	pthread_mutex_lock(&mu);
-	while (proxy_port == 0)
-		pthread_cond_wait(&cv, &mu);
-	pthread_mutex_unlock(&mu);
-	assert_true(proxy_port > 0);
+	px.config = config;
+	px.max_body = 64 << 10;
+	assert_true(proxy_thread_start(&px) > 0);
 
 	/* warm up: connection pools, metrics series, cooldowns */
 	run_clients(n / 10 > 500 ? 500 : n / 10);
@@ -409,8 +374,7 @@ test_soak(void **state)
 	assert_true(fds1 <= fds0 + 16);
 	assert_true(heap1 <= heap0 + (1u << 20));
 
-	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
-	pthread_join(tid, NULL);
+	proxy_thread_stop(&px);
 	close(ctl);
 	close(hctl);
 	kill(fpid, SIGTERM);
