@@ -20,6 +20,7 @@
 #endif
 
 #include <cjson/cJSON.h>
+#include <nettle/base16.h>
 #include <nettle/sha2.h>
 #ifdef __linux__
 #include <sys/random.h>
@@ -469,20 +470,15 @@ add_str(cJSON *o, const char *key, const char *s)
 static void
 prompt_hash(const struct mr_telemetry *t, const char *p, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[SHA256_DIGEST_SIZE];
 	struct sha256_ctx c;
-	size_t i;
 
 	sha256_init(&c);
 	sha256_update(&c, sizeof(t->salt), t->salt);
 	sha256_update(&c, strlen(p), (const uint8_t *)p);
 	sha256_digest(&c, sizeof(md), md);
-	for (i = 0; i < sizeof(md); i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[2 * i] = '\0';
+	base16_encode_update(out, sizeof(md), md);
+	out[BASE16_ENCODE_LENGTH(sizeof(md))] = '\0';
 }
 
 /* cJSON keeps insertion order: sort so lines compare and diff well. */
